@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
+import { lessonsPlugin } from './scripts/vite-lessons.ts';
+import { runnerWorkerCsp } from './scripts/vite-csp.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), runnerWorkerCsp(), lessonsPlugin()],
   resolve: {
     alias: { 'cachelab/checks': fileURLToPath(new URL('./src/runner/checks-api.ts', import.meta.url)) },
   },

@@ -4,6 +4,7 @@
  * and a receiver drops messages whose id it is not waiting for.
  */
 import { z } from 'zod';
+import { keyspaceSnapshotSchema } from './keyspace-snapshot.ts';
 
 const runErrorSchema = z.object({
   kind: z.enum(['compile', 'load', 'timeout', 'memory', 'violation']),
@@ -48,6 +49,7 @@ export const runReportSchema = z.object({
   error: runErrorSchema.optional(),
   console: z.string(),
   durationMs: z.number(),
+  snapshot: keyspaceSnapshotSchema.optional(),
 });
 
 /** Messages the host sends to the worker. */
@@ -62,7 +64,12 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   /** The worker cannot run learner code at all, e.g. its security header is missing. */
   z.object({ type: z.literal('fatal'), message: z.string() }),
   /** One check finished; lets the host keep partial results if the run is later cut short. */
-  z.object({ type: z.literal('check'), runId: z.string(), index: z.number().int(), result: checkResultSchema }),
+  z.object({
+    type: z.literal('check'),
+    runId: z.string(),
+    index: z.number().int(),
+    result: checkResultSchema,
+  }),
   z.object({ type: z.literal('done'), runId: z.string(), report: runReportSchema }),
 ]);
 

@@ -1,3 +1,5 @@
+import type { KeyspaceSnapshot } from './keyspace-snapshot.ts';
+
 /** Why a whole run stopped before its checks could give a verdict. */
 export type RunErrorKind = 'compile' | 'load' | 'timeout' | 'memory' | 'violation';
 
@@ -75,4 +77,6 @@ export interface RunReport {
   console: string;
   /** Wall-clock duration of the whole run. */
   durationMs: number;
+  /** Raw keys the final check's store held, so the in-page console can start from them. */
+  snapshot?: KeyspaceSnapshot;
 }

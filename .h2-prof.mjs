@@ -1,0 +1,16 @@
+import './bin/register-ts.mjs';
+const RedisMock = (await import('ioredis-mock')).default;
+const { hardenRealm } = await import('./src/runner/harden.ts');
+const { runLesson } = await import('./src/runner/run-lesson.ts');
+const { mockBackend } = await import('./src/runner/redis-backend.ts');
+hardenRealm();
+const suite = (await import('./lessons/01-key-value-basics/checks.ts')).default;
+const fs = await import('node:fs');
+const src = fs.readFileSync('lessons/01-key-value-basics/solution.ts', 'utf8');
+const backend = mockBackend(RedisMock);
+for (let i = 0; i < 20; i++) await runLesson({ lesson: 'x', source: src, suite }, { backend });
+const cpu0 = process.cpuUsage(); const t0 = performance.now();
+const N = 100;
+for (let i = 0; i < N; i++) await runLesson({ lesson: 'x', source: src, suite }, { backend });
+const cpu = process.cpuUsage(cpu0);
+console.log('wall/run', (performance.now() - t0) / N, 'cpu/run ms', (cpu.user + cpu.system) / 1000 / N);

@@ -1,0 +1,132 @@
+import type { Redis } from 'ioredis';
+import { defineChecks } from 'cachelab/checks';
+
+interface Exports {
+  keyFor(type: string, id: string | number, field?: string): string;
+  saveEntity(redis: unknown, type: string, id: string | number, value: object): Promise<void>;
+  loadEntity(redis: unknown, type: string, id: string | number): Promise<object | null>;
+  findKeys(redis: unknown, type: string): Promise<string[]>;
+}
+
+/** Enough keys that one SCAN call (COUNT 10 by default) cannot return them all. */
+const USER_COUNT = 250;
+
+/** Seeds users, their field keys, and neighbours whose names merely start with "user". */
+async function seedNamespaces(redis: Redis): Promise<string[]> {
+  const users: string[] = [];
+  const batch = redis.pipeline();
+  for (let id = 1; id <= USER_COUNT; id++) {
+    users.push(`user:${id}`);
+    batch.set(`user:${id}`, JSON.stringify({ id }));
+  }
+  users.push('user:7:email', 'user:9:avatar');
+  batch.set('user:7:email', 'ada@example.com');
+  batch.set('user:9:avatar', 'cat.png');
+  for (const other of ['order:1', 'order:2', 'username:ada', 'users:count', 'session:user:1']) {
+    batch.set(other, 'x');
+  }
+  await batch.exec();
+  return users.sort();
+}
+
+export default defineChecks<Exports>({
+  exports: ['keyFor', 'saveEntity', 'loadEntity', 'findKeys'],
+  checks: [
+    {
+      name: 'keyFor joins type and id with a colon: keyFor("user", 42) is "user:42"',
+      async run({ learner, expect }) {
+        expect(await learner.keyFor('user', 42), 'keyFor("user", 42)').to.equal('user:42');
+        expect(await learner.keyFor('order', 'a7'), 'keyFor("order", "a7")').to.equal('order:a7');
+      },
+    },
+    {
+      name: 'keyFor appends a field as a third part: keyFor("user", 42, "email") is "user:42:email"',
+      async run({ learner, expect }) {
+        expect(await learner.keyFor('user', 42, 'email'), 'keyFor("user", 42, "email")').to.equal(
+          'user:42:email',
+        );
+        expect(await learner.keyFor('order', 3, 'items'), 'keyFor("order", 3, "items")').to.equal(
+          'order:3:items',
+        );
+      },
+    },
+    {
+      name: 'saveEntity stores the value as JSON under "type:id"',
+      async run({ learner, client, redis, expect }) {
+        const ada = { id: 42, name: 'Ada' };
+        await learner.saveEntity(client, 'user', 42, ada);
+        const stored = await redis.get('user:42');
+        expect(stored, 'value of "user:42"').to.be.a('string');
+        expect(JSON.parse(stored!), 'JSON.parse of "user:42"').to.deep.equal(ada);
+      },
+    },
+    {
+      name: 'user 42 and order 42 coexist: saving one never overwrites the other',
+      async run({ learner, client, expect }) {
+        const user = { id: 42, name: 'Ada' };
+        const order = { id: 42, total: 99.5 };
+        await learner.saveEntity(client, 'user', 42, user);
+        await learner.saveEntity(client, 'order', 42, order);
+        expect(
+          await learner.loadEntity(client, 'user', 42),
+          'loadEntity("user", 42)',
+        ).to.deep.equal(user);
+        expect(
+          await learner.loadEntity(client, 'order', 42),
+          'loadEntity("order", 42)',
+        ).to.deep.equal(order);
+      },
+    },
+    {
+      name: 'loadEntity returns null when nothing is stored under "type:id"',
+      async run({ learner, client, redis, expect }) {
+        await redis.set('user:1', JSON.stringify({ id: 1 }));
+        expect(await learner.loadEntity(client, 'user', 2), 'loadEntity("user", 2)').to.equal(null);
+        expect(await learner.loadEntity(client, 'order', 1), 'loadEntity("order", 1)').to.equal(
+          null,
+        );
+      },
+    },
+    {
+      name: `findKeys("user") returns every key in the "user:" namespace, sorted, even with ${USER_COUNT}+ keys`,
+      async run({ learner, client, redis, expect }) {
+        const expected = await seedNamespaces(redis);
+        const found = await learner.findKeys(client, 'user');
+        expect(found, 'findKeys("user") result').to.be.an('array');
+        expect(found.length, 'number of keys found').to.equal(expected.length);
+        expect(found, 'findKeys("user") result').to.deep.equal(expected);
+      },
+    },
+    {
+      name: 'findKeys("user") leaves out keys that merely start with "user", such as "username:ada" and "users:count"',
+      async run({ learner, client, redis, expect }) {
+        await redis.mset('user:1', 'a', 'username:ada', 'b', 'users:count', 'c');
+        expect(await learner.findKeys(client, 'user'), 'findKeys("user")').to.deep.equal([
+          'user:1',
+        ]);
+      },
+    },
+    {
+      name: 'findKeys returns an empty array when the namespace has no keys',
+      async run({ learner, client, redis, expect }) {
+        await redis.set('order:1', 'x');
+        expect(await learner.findKeys(client, 'user'), 'findKeys("user")').to.deep.equal([]);
+      },
+    },
+    {
+      name: 'findKeys walks the keyspace with SCAN and a MATCH pattern, never with KEYS',
+      async run({ learner, client, redis, log, expect }) {
+        await seedNamespaces(redis);
+        await learner.findKeys(client, 'user');
+        expect(log.only('keys'), 'KEYS commands sent').to.have.length(0);
+        const scans = log.only('scan');
+        expect(scans.length, 'SCAN commands sent').to.be.greaterThan(0);
+        for (const scan of scans) {
+          const lower = scan.args.map((arg) => arg.toLowerCase());
+          expect(lower, `SCAN ${scan.args.join(' ')}`).to.include('match');
+        }
+        expect(scans[0].args[0], 'cursor of the first SCAN').to.equal('0');
+      },
+    },
+  ],
+});

@@ -1,0 +1,52 @@
+import type { ReactNode } from 'react';
+import { Link } from 'wouter';
+import { CourseOutline, type CompletionState, type OutlineEntry } from '../components/CourseOutline.tsx';
+import { ThemeToggle } from '../components/ThemeToggle.tsx';
+import { useTheme } from '../hooks/use-theme.ts';
+
+/** Props for {@link Layout}. */
+export interface LayoutProps {
+  /** Every lesson, for the header's lesson menu. Omitted when the course failed to load. */
+  lessons?: readonly OutlineEntry[];
+  /** The lesson on screen, marked in the menu. */
+  currentSlug?: string;
+  /** Saved completion per lesson, for the menu's marks. */
+  completion?: Record<string, CompletionState>;
+  /** The page content, placed in <main>. */
+  children: ReactNode;
+  /** Lets a page widen <main> (the lesson page uses the full width for its split). */
+  wide?: boolean;
+}
+
+/** Skip link, header with the course menu and theme toggle, then the page in <main>. */
+export function Layout({ lessons, currentSlug, completion, children, wide = false }: LayoutProps) {
+  const { theme, toggle } = useTheme();
+  return (
+    <>
+      <a className="skip-link" href="#main-content">
+        Skip to main content
+      </a>
+      <header className="site-header">
+        <Link href="/" className="site-brand">
+          <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width="24" height="24" />
+          cachelab
+        </Link>
+        {lessons && lessons.length > 0 && (
+          <nav className="site-nav" aria-label="Course">
+            {/* Keyed by lesson so the menu closes after choosing one. */}
+            <details className="lessons-menu" key={currentSlug ?? ''}>
+              <summary>Lessons</summary>
+              <div className="lessons-menu-panel">
+                <CourseOutline lessons={lessons} currentSlug={currentSlug} completion={completion} />
+              </div>
+            </details>
+          </nav>
+        )}
+        <ThemeToggle theme={theme} onToggle={toggle} />
+      </header>
+      <main id="main-content" tabIndex={-1} className={wide ? 'site-main site-main-wide' : 'site-main'}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+import { LessonNav } from '../components/LessonNav.tsx';
+import { HastContent } from '../components/HastContent.tsx';
+import { SplitPane } from '../components/workspace/SplitPane.tsx';
+import { Workspace } from '../components/workspace/Workspace.tsx';
+import { appProgress, appRunner } from '../components/workspace/app-services.ts';
+import { useDocumentTitle } from '../hooks/use-document-title.ts';
+import type { RenderedLesson } from '../lessons/render-lesson.ts';
+
+/** Props for {@link LessonPage}. */
+export interface LessonPageProps {
+  /** The lesson to show. */
+  lesson: RenderedLesson;
+  /** Its 1-based position in the course. */
+  position: number;
+  /** How many lessons the course has. */
+  total: number;
+  /** The lesson before, if any. */
+  previous?: RenderedLesson;
+  /** The lesson after, if any. */
+  next?: RenderedLesson;
+}
+
+/** One lesson: prose (title, summary, body, prev/next) beside the exercise area. */
+export function LessonPage({ lesson, position, total, previous, next }: LessonPageProps) {
+  useDocumentTitle(lesson.title);
+
+  return (
+    <SplitPane
+      start={
+        <article className="lesson-prose" aria-labelledby="lesson-title">
+          <p className="lesson-kicker">
+            Lesson {position} of {total}
+          </p>
+          <h1 id="lesson-title" tabIndex={-1}>
+            {lesson.title}
+          </h1>
+          <p className="lesson-summary">{lesson.summary}</p>
+          <HastContent tree={lesson.bodyTree} baseUrl={import.meta.env.BASE_URL} />
+          <LessonNav previous={previous} next={next} />
+        </article>
+      }
+      end={
+        <Workspace
+          key={lesson.slug}
+          lesson={lesson}
+          runner={appRunner()}
+          progress={appProgress()}
+        />
+      }
+    />
+  );
+}

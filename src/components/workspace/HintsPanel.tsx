@@ -1,0 +1,37 @@
+/** Props for {@link HintsPanel}. */
+export interface HintsPanelProps {
+  /** Hints from the lesson frontmatter, gentle to specific. */
+  hints: readonly string[];
+  /** How many are revealed. */
+  revealed: number;
+  /** Reveals the next one. */
+  onReveal: () => void;
+}
+
+/** Hints revealed one at a time, so a learner takes only as much help as they need. */
+export function HintsPanel({ hints, revealed, onReveal }: HintsPanelProps) {
+  const shown = hints.slice(0, revealed);
+  const remaining = hints.length - shown.length;
+  return (
+    <section className="hints-panel" aria-labelledby="hints-heading">
+      <h3 id="hints-heading">Hints</h3>
+      {shown.length > 0 && (
+        <ol className="hint-list" aria-live="polite" aria-label="Revealed hints">
+          {shown.map((hint, index) => (
+            <li key={index}>{hint}</li>
+          ))}
+        </ol>
+      )}
+      {remaining > 0 ? (
+        <button type="button" className="button button-small" onClick={onReveal}>
+          {shown.length === 0 ? 'Show a hint' : 'Show the next hint'} ({shown.length + 1} of{' '}
+          {hints.length})
+        </button>
+      ) : (
+        <p className="hint-done">
+          That is every hint. The solution diff is there when you want it.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CheckResult, RunReport } from '../../runner/report.ts';
+
+/** The part of the runner client the workspace uses; tests pass a fake. */
+export interface WorkspaceRunner {
+  /** Starts the worker while the learner reads. */
+  warm(lesson?: string): void;
+  /** Grades code; run-level failures come back as `report.error`, and a rejection means no runner. */
+  run(
+    lesson: string,
+    source: string,
+    onCheck?: (index: number, result: CheckResult) => void,
+  ): Promise<RunReport>;
+}
+
+/** Where the workspace is in the run cycle. */
+export type RunStatus = 'idle' | 'running' | 'done' | 'unavailable';
+
+/** State of the latest run. */
+export interface RunState {
+  /** Phase of the run cycle. */
+  status: RunStatus;
+  /** The finished report. */
+  report?: RunReport;
+  /** Check results so far; streams in during a run. */
+  checks: CheckResult[];
+  /** Why the runner is unavailable. */
+  unavailableMessage?: string;
+  /** Console text shown (the last run's, until cleared). */
+  consoleText: string;
+}
+
+const IDLE: RunState = { status: 'idle', checks: [], consoleText: '' };
+
+/**
+ * Runs code for one lesson and keeps the results. Warms the runner on mount, so the worker is
+ * ready by the time the learner has read the lesson. Results of a run for a lesson the learner
+ * has left are dropped.
+ */
+export function useRun(
+  runner: WorkspaceRunner,
+  slug: string,
+  onReport: (report: RunReport) => void,
+): {
+  state: RunState;
+  run: (source: string) => void;
+  clearConsole: () => void;
+} {
+  const [state, setState] = useState<RunState>(IDLE);
+  const [stateSlug, setStateSlug] = useState(slug);
+  const running = useRef(false);
+  const generation = useRef(0);
+  const onReportRef = useRef(onReport);
+
+  useEffect(() => {
+    onReportRef.current = onReport;
+  }, [onReport]);
+
+  if (stateSlug !== slug) {
+    setStateSlug(slug);
+    setState(IDLE);
+  }
+
+  useEffect(() => {
+    try {
+      runner.warm(slug);
+    } catch {
+      // No worker support at all; the first Run reports it, with a Retry.
+    }
+    generation.current += 1;
+    running.current = false;
+  }, [runner, slug]);
+
+  const run = useCallback(
+    (source: string) => {
+      if (running.current) return;
+      running.current = true;
+      const token = ++generation.current;
+      performance.mark('cachelab:run-start');
+      setState((current) => ({ ...current, status: 'running', report: undefined, checks: [] }));
+      // Streamed checks are shown once per frame: a warm run delivers every check within a
+      // few ms, and one render per message would cost more than the run itself.
+      const streamed: CheckResult[] = [];
+      let frame: number | undefined;
+      const showStreamed = () => {
+        frame = undefined;
+        if (token !== generation.current) return;
+        setState((current) =>
+          current.status === 'running' ? { ...current, checks: streamed.slice() } : current,
+        );
+      };
+      Promise.resolve()
+        .then(() =>
+          runner.run(slug, source, (index, result) => {
+            streamed[index] = result;
+            frame ??= requestAnimationFrame(showStreamed);
+          }),
+        )
+        .then(
+          (report) => {
+            if (frame !== undefined) cancelAnimationFrame(frame);
+            if (token !== generation.current) return;
+            // Runner round trip; the bench compares it with click-to-results-on-screen.
+            performance.measure('cachelab:runner', 'cachelab:run-start');
+            setState({
+              status: 'done',
+              report,
+              checks: report.checks,
+              consoleText: report.console,
+            });
+            onReportRef.current(report);
+          },
+          (error: unknown) => {
+            if (token !== generation.current) return;
+            setState((current) => ({
+              ...current,
+              status: 'unavailable',
+              unavailableMessage: error instanceof Error ? error.message : String(error),
+            }));
+          },
+        )
+        .finally(() => {
+          if (token === generation.current) running.current = false;
+        });
+    },
+    [runner, slug],
+  );
+
+  const clearConsole = useCallback(
+    () => setState((current) => ({ ...current, consoleText: '' })),
+    [],
+  );
+
+  return { state, run, clearConsole };
+}

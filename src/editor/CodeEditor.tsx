@@ -1,0 +1,116 @@
+/**
+ * The Monaco editor, configured for cachelab. Loaded only through LazyCodeEditor's `import()`,
+ * because it pulls in monaco-setup (and Monaco itself).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Editor, type OnMount } from '@monaco-editor/react';
+import type * as MonacoApi from 'monaco-editor';
+import { DARK_THEME } from './monaco-setup.ts';
+import type { CodeEditorProps } from './editor-props.ts';
+
+type StandaloneEditor = MonacoApi.editor.IStandaloneCodeEditor;
+type Monaco = typeof MonacoApi;
+
+const MARKER_OWNER = 'cachelab-run';
+
+/** Monaco with Ctrl/Cmd+Enter to run, run errors as markers, and jumps to a requested line. */
+export default function CodeEditor({
+  path,
+  value,
+  onChange,
+  onRun,
+  theme,
+  ariaLabel,
+  markers,
+  reveal,
+}: CodeEditorProps) {
+  const editorRef = useRef<StandaloneEditor | null>(null);
+  const monacoRef = useRef<Monaco | null>(null);
+  const decorationsRef = useRef<MonacoApi.editor.IEditorDecorationsCollection | null>(null);
+  const onRunRef = useRef(onRun);
+  const [mounted, setMounted] = useState(false);
+
+  useEffect(() => {
+    onRunRef.current = onRun;
+  }, [onRun]);
+
+  const handleMount: OnMount = (editor, monaco) => {
+    performance.mark('cachelab:editor-ready');
+    editorRef.current = editor;
+    monacoRef.current = monaco;
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
+    decorationsRef.current = editor.createDecorationsCollection();
+    setMounted(true);
+  };
+
+  useEffect(() => {
+    const editor = editorRef.current;
+    const monaco = monacoRef.current;
+    const model = editor?.getModel();
+    if (!mounted || !editor || !monaco || !model) return;
+    const lineCount = model.getLineCount();
+    const inRange = markers.filter((marker) => marker.line >= 1 && marker.line <= lineCount);
+    monaco.editor.setModelMarkers(
+      model,
+      MARKER_OWNER,
+      inRange.map((marker) => ({
+        severity: monaco.MarkerSeverity.Error,
+        message: marker.message,
+        startLineNumber: marker.line,
+        startColumn: marker.column ?? model.getLineFirstNonWhitespaceColumn(marker.line) ?? 1,
+        endLineNumber: marker.line,
+        endColumn: model.getLineMaxColumn(marker.line),
+      })),
+    );
+    decorationsRef.current?.set(
+      inRange.map((marker) => ({
+        range: new monaco.Range(marker.line, 1, marker.line, 1),
+        options: {
+          isWholeLine: true,
+          className: 'cachelab-error-line',
+          linesDecorationsClassName: 'cachelab-error-gutter',
+          hoverMessage: { value: marker.message },
+        },
+      })),
+    );
+  }, [mounted, markers, path, value]);
+
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!mounted || !editor || !reveal) return;
+    const lineCount = editor.getModel()?.getLineCount() ?? reveal.line;
+    const line = Math.min(Math.max(reveal.line, 1), lineCount);
+    editor.revealLineInCenter(line);
+    editor.setPosition({ lineNumber: line, column: reveal.column ?? 1 });
+    editor.focus();
+  }, [mounted, reveal]);
+
+  return (
+    <Editor
+      path={path}
+      value={value}
+      language="typescript"
+      theme={theme === 'dark' ? DARK_THEME : 'vs'}
+      onChange={(next) => onChange(next ?? '')}
+      onMount={handleMount}
+      loading={<p className="editor-loading">Starting the editor…</p>}
+      options={{
+        ariaLabel,
+        accessibilitySupport: 'auto',
+        minimap: { enabled: false },
+        fontSize: 14,
+        tabSize: 2,
+        scrollBeyondLastLine: false,
+        automaticLayout: true,
+        fixedOverflowWidgets: true,
+        renderLineHighlight: 'line',
+        // Lesson files are short; a slim gutter leaves room for code on a phone.
+        lineNumbersMinChars: 3,
+        lineDecorationsWidth: 8,
+        glyphMargin: false,
+        folding: false,
+        wordWrap: 'off',
+      }}
+    />
+  );
+}

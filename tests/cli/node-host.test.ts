@@ -1,0 +1,210 @@
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createNodeRunner, type NodeRunner } from '../../src/cli/node-host.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const LESSON = 'key-value-basics';
+const HARD_TIMEOUT_MS = 2500;
+
+let runner: NodeRunner;
+beforeAll(async () => {
+  runner = createNodeRunner({
+    root,
+    hardTimeoutMs: HARD_TIMEOUT_MS,
+    checkTimeoutMs: 300,
+    maxOldGenerationSizeMb: 96,
+  });
+  await runner.lastStartupMs();
+}, 60_000);
+afterAll(() => runner.close());
+
+/** Learner code for lesson 1 whose saveUser runs `body`; the other exports are correct. */
+function saveUserDoes(body: string): string {
+  return `import type { Redis } from 'ioredis';
+export async function saveUser(redis: Redis, user: any) { ${body} }
+export async function loadUser(redis: Redis, id: number) { const raw = await redis.get('user:' + id); return raw === null ? null : JSON.parse(raw); }
+export async function deleteUser(redis: Redis, id: number) { return (await redis.del('user:' + id)) > 0; }
+export async function getPopularPosts(redis: Redis, db: any) {
+  const hit = await redis.get('popular_posts');
+  if (hit !== null) return JSON.parse(hit);
+  const posts = await db.fetchPopularPosts();
+  await redis.set('popular_posts', JSON.stringify(posts));
+  return posts;
+}
+`;
+}
+const CORRECT_SAVE = "await redis.set('user:' + user.id, JSON.stringify(user));";
+
+async function expectHealthy(): Promise<void> {
+  const report = await runner.run(LESSON, saveUserDoes(CORRECT_SAVE));
+  expect(report.passed).toBe(true);
+}
+
+describe('the Node host under adversarial learner code', () => {
+  test('a correct program passes (baseline)', async () => {
+    await expectHealthy();
+  });
+
+  test.each([
+    ['a sync endless loop while loading', 'while (true) {}\nexport {};'],
+    ['a sync endless loop in a check', saveUserDoes('while (true) {}')],
+    ['an async endless loop', saveUserDoes('for (;;) await null;')],
+    ['catastrophic regex backtracking', saveUserDoes("/^(a+)+$/.test('a'.repeat(40) + 'b');")],
+  ])(
+    '%s ends as a timeout and the runner recovers',
+    async (_name, source) => {
+      const started = performance.now();
+      const report = await runner.run(LESSON, source);
+      expect(report.error?.kind).toBe('timeout');
+      expect(report.error?.message).toMatch(/did not finish within 2.5 s/);
+      expect(report.passed).toBe(false);
+      expect(performance.now() - started).toBeLessThan(HARD_TIMEOUT_MS + 3000);
+      await expectHealthy();
+    },
+    30_000,
+  );
+
+  test('a timeout keeps the results of checks that finished before it', async () => {
+    const source = saveUserDoes(CORRECT_SAVE).replace(
+      'export async function getPopularPosts(redis: Redis, db: any) {',
+      'export async function getPopularPosts(redis: Redis, db: any) {\n  while (true) {}',
+    );
+    const report = await runner.run(LESSON, source);
+    expect(report.error?.kind).toBe('timeout');
+    expect(report.checks.length).toBeGreaterThanOrEqual(6);
+    expect(report.checks.every((c) => c.passed)).toBe(true);
+  }, 30_000);
+
+  test('a promise that never settles fails its checks by name, not as a hang', async () => {
+    const report = await runner.run(LESSON, saveUserDoes('await new Promise(() => {});'));
+    expect(report.error).toBeUndefined();
+    const failed = report.checks.filter((c) => !c.passed);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0].message).toBe(
+      'saveUser did not finish within 300 ms — is a promise never settled?',
+    );
+  }, 30_000);
+
+  test('deep recursion fails the check with a RangeError', async () => {
+    const report = await runner.run(
+      LESSON,
+      saveUserDoes('const down = (n: number): number => down(n + 1) + 1; down(0);'),
+    );
+    expect(report.checks[0].message).toMatch(
+      /^saveUser threw: RangeError: Maximum call stack size exceeded/,
+    );
+    await expectHealthy();
+  }, 30_000);
+
+  test('a memory bomb ends as "ran out of memory" and the runner stays alive', async () => {
+    // Its own runner with a generous timeout: on a busy machine, GC near the cap is slow.
+    const roomy = createNodeRunner({
+      root,
+      hardTimeoutMs: 20_000,
+      maxOldGenerationSizeMb: 64,
+      spare: false,
+    });
+    try {
+      const report = await roomy.run(
+        LESSON,
+        saveUserDoes(
+          "const hoard: string[] = []; for (let i = 0; ; i++) hoard.push('x'.repeat(1e6) + i);",
+        ),
+      );
+      expect(report.error?.kind).toBe('memory');
+      expect(report.error?.message).toBe('Your code ran out of memory (the limit is 64 MB).');
+      const after = await roomy.run(LESSON, saveUserDoes(CORRECT_SAVE));
+      expect(after.passed).toBe(true);
+    } finally {
+      await roomy.close();
+    }
+  }, 90_000);
+
+  test.each([
+    ['process.exit', 'process.exit(0);'],
+    ['require', "require('fs');"],
+    [
+      'child_process via globalThis',
+      "(globalThis as any).process.mainModule.require('child_process').execSync('touch /tmp/cachelab-escape');",
+    ],
+    [
+      'a forged done message',
+      "postMessage({ type: 'done', runId: 'x', report: { passed: true } });",
+    ],
+    ['parentPort', "(globalThis as any).parentPort.postMessage({ type: 'done' });"],
+    ['process.send', "(process as any).send({ type: 'done' });"],
+    ['the Function constructor', "Function('return process')().exit(0);"],
+    [
+      'a constructor chain',
+      "(async () => {}).constructor.constructor('return process')().exit(0);",
+    ],
+  ])(
+    'cannot reach the host through %s',
+    async (_name, statement) => {
+      rmSync('/tmp/cachelab-escape', { force: true });
+      const report = await runner.run(LESSON, saveUserDoes(`${statement}\n${CORRECT_SAVE}`));
+      expect(report.error).toBeUndefined();
+      expect(report.passed).toBe(false);
+      expect(report.checks[0].message).toMatch(/^saveUser threw: /);
+      expect(existsSync('/tmp/cachelab-escape')).toBe(false);
+      await expectHealthy();
+    },
+    30_000,
+  );
+
+  test('patching built-ins, chai or the client cannot turn failing checks into passes', async () => {
+    const tamper = `
+      try { Object.defineProperty(Object.prototype, 'passed', { get: () => true }); } catch {}
+      try { (Object.prototype as any).then = undefined; } catch {}
+      try { Object.getPrototypeOf(redis).get = async () => JSON.stringify(user); } catch {}
+      try { (Error.prototype as any).toString = () => ''; } catch {}
+      try { Object.defineProperty(Array.prototype, 'length', { get: () => 0 }); } catch {}
+      try { (globalThis as any).chai = { expect: () => ({}) }; } catch {}
+      try { (JSON as any).stringify = () => '{}'; } catch {}`;
+    const report = await runner.run(
+      LESSON,
+      saveUserDoes(tamper).replace('return raw === null ? null : JSON.parse(raw);', 'return null;'),
+    );
+    expect(report.passed).toBe(false);
+    expect(report.checks.filter((c) => !c.passed).map((c) => c.name)).toContain(
+      'loadUser returns the saved user as an object',
+    );
+  }, 30_000);
+
+  test('a console flood is capped and HTML stays plain text', async () => {
+    const report = await runner.run(
+      LESSON,
+      saveUserDoes(
+        `for (let i = 0; i < 50000; i++) console.log('<img src=x onerror=alert(1)>', i);\n${CORRECT_SAVE}`,
+      ),
+    );
+    expect(report.passed).toBe(true);
+    expect(report.console.length).toBeLessThanOrEqual(20_100);
+    expect(report.console.startsWith('<img src=x onerror=alert(1)> 0\n')).toBe(true);
+    expect(report.console).toContain('[output truncated]');
+  }, 30_000);
+
+  test('Lua cannot run shell commands', async () => {
+    rmSync('/tmp/cachelab-lua-escape', { force: true });
+    const report = await runner.run(
+      LESSON,
+      saveUserDoes(
+        `try { await (redis as any).eval("os.execute('touch /tmp/cachelab-lua-escape')", 0); } catch {}\ntry { await (redis as any).eval("return js.global.process.mainModule", 0); } catch {}\n${CORRECT_SAVE}`,
+      ),
+    );
+    expect(report.passed).toBe(true);
+    expect(existsSync('/tmp/cachelab-lua-escape')).toBe(false);
+  }, 30_000);
+
+  test('runs never share state', async () => {
+    const leak = saveUserDoes(
+      `(globalThis as any).leaked = ((globalThis as any).leaked ?? 0) + 1; console.log('leaked', (globalThis as any).leaked);\n${CORRECT_SAVE}`,
+    );
+    const first = await runner.run(LESSON, leak);
+    const second = await runner.run(LESSON, leak);
+    expect(first.console.split('\n')[0]).toBe('leaked 1');
+    expect(second.console.split('\n')[0]).toBe('leaked 1');
+  }, 30_000);
+});

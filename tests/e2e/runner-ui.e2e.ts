@@ -1,0 +1,108 @@
+/**
+ * The runner through the real page: the workspace's Run button, the real runner client (hard
+ * timeout, terminate, warmed spare) and the real worker. Complements runner.e2e.ts, which speaks
+ * the worker protocol directly.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, launchBrowser, ROOT, screenshot } from './browser.ts';
+
+const solution = readFileSync(
+  path.join(ROOT, 'lessons', '01-key-value-basics', 'solution.ts'),
+  'utf8',
+);
+
+let browser: Browser;
+let page: Page;
+
+/** Replaces the editor's text exactly, with a synthetic paste (typing would be auto-indented). */
+async function setCode(code: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement?.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true }),
+    );
+  }, code);
+}
+
+/** Clicks Run and waits for the run summary to say something new; returns it and the time taken. */
+async function run(): Promise<{ summary: string; ms: number }> {
+  const summary = page.getByRole('status', { name: 'Run summary' });
+  const before = (await summary.count()) > 0 ? await summary.textContent() : null;
+  const started = Date.now();
+  await page.getByRole('button', { name: /^Run/ }).click();
+  await page.waitForFunction(
+    (previous) => {
+      const status = document.querySelector('[role="status"][aria-label="Run summary"]');
+      const button = [...document.querySelectorAll('button')].find((b) =>
+        b.textContent?.startsWith('Run'),
+      );
+      return (
+        status?.textContent &&
+        button?.getAttribute('aria-busy') !== 'true' &&
+        (status.textContent !== previous || previous === null)
+      );
+    },
+    before,
+    { timeout: 30_000, polling: 50 },
+  );
+  return { summary: (await summary.textContent()) ?? '', ms: Date.now() - started };
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${baseUrl()}/lessons/key-value-basics`);
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('running code from the workspace', () => {
+  it('passes every check with the reference solution', async () => {
+    await setCode(solution);
+    const { summary } = await run();
+    expect(summary).toMatch(/^All \d+ checks passed$/);
+  });
+
+  it('ends an endless loop as "timed out after 3 s", stays responsive, and the next run passes fast', async () => {
+    await setCode(
+      solution.replace(
+        /export async function saveUser\([^)]*\)[^{]*\{/,
+        (head) => `${head}\n  while (true) {}\n`,
+      ),
+    );
+    // The page's own event loop keeps ticking while the worker spins.
+    await page.evaluate(() => {
+      const w = window as unknown as { __gap: number; __last: number };
+      w.__gap = 0;
+      w.__last = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        w.__gap = Math.max(w.__gap, now - w.__last);
+        w.__last = now;
+      }, 10);
+    });
+    const timedOut = await run();
+    expect(timedOut.summary).toBe('Run failed: timed out after 3 s');
+    expect(timedOut.ms).toBeLessThan(4500);
+    const gap = await page.evaluate(() => (window as unknown as { __gap: number }).__gap);
+    // Code running on the page itself would stall it for the whole 3 s timeout; the margin is
+    // for loaded 2-core CI machines, where the spinning worker competes with the page for CPU.
+    expect(gap).toBeLessThan(2500);
+    await screenshot(page, 'runner-ui-timed-out', false);
+
+    await setCode(solution);
+    const next = await run();
+    expect(next.summary).toMatch(/^All \d+ checks passed$/);
+    // The warmed spare took over: no worker start-up in this run.
+    expect(next.ms).toBeLessThan(1500);
+  });
+});

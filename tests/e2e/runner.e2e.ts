@@ -1,0 +1,366 @@
+/**
+ * The browser runner in real Chromium, against `vite build` + `vite preview`: the worker's CSP
+ * header, start-up (shim, SES, network probe), failing closed without the header, and the
+ * adversarial suite run through the real worker with a loopback listener that must see nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RUNNER_WORKER_CSP } from '../../scripts/vite-csp.ts';
+import {
+  baseUrl,
+  builtWorkerPath,
+  distDir,
+  launchBrowser,
+  ROOT,
+  screenshot,
+  startListener,
+  type Listener,
+} from './browser.ts';
+import { driveRun, startWorker } from './worker-driver.ts';
+
+const LESSON = 'key-value-basics';
+const lessonFile = (name: string) =>
+  readFileSync(path.join(ROOT, 'lessons', '01-key-value-basics', name), 'utf8');
+const solution = lessonFile('solution.ts');
+const starter = lessonFile('starter.ts');
+
+let browser: Browser;
+let page: Page;
+let listener: Listener;
+let workerPath: string;
+
+/** Starts a fresh worker on the page and insists it is ready. */
+async function freshWorker(): Promise<void> {
+  const started = await startWorker(page, workerPath);
+  expect(started.type).toBe('ready');
+}
+
+/** Lesson 1's solution with `code` run at the start of saveUser (which every run calls). */
+function solutionWithSaveUserPrelude(code: string): string {
+  const patched = solution.replace(
+    /export async function saveUser\((\w+)[^)]*\)[^{]*\{/,
+    (head: string, redis: string) => `${head}\n  const __redis = ${redis} as any;\n${code}\n`,
+  );
+  if (patched === solution) throw new Error('could not find saveUser in the solution');
+  return patched;
+}
+
+/** Waits long enough for any request a blocked channel might still send late. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+beforeAll(async () => {
+  workerPath = builtWorkerPath();
+  listener = await startListener();
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.goto(`${baseUrl()}/`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await listener?.close();
+});
+
+describe('the runner worker script', () => {
+  it('is served with its Content-Security-Policy header', async () => {
+    const response = await fetch(`${baseUrl()}${workerPath}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(RUNNER_WORKER_CSP);
+  });
+
+  it('is listed in the _headers file the build writes for static hosts', () => {
+    const headers = readFileSync(path.join(distDir(), '_headers'), 'utf8');
+    expect(headers).toContain('/assets/runner-worker-*');
+    expect(headers).toContain(`Content-Security-Policy: ${RUNNER_WORKER_CSP}`);
+  });
+
+  it('starts in Chromium: the ioredis-mock shim, lockdown and the network probe all pass', async () => {
+    const started = await startWorker(page, workerPath);
+    expect(started).toMatchObject({ type: 'ready', startupMs: expect.any(Number) });
+  });
+});
+
+describe('a worker served without its CSP header', () => {
+  let bare: Server;
+
+  beforeAll(async () => {
+    // Serves dist/ like a static host that forgot the header (and has no SPA fallback needs).
+    const dist = distDir();
+    bare = createServer((req, res) => {
+      const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+      const file = path.join(dist, pathname === '/' ? 'index.html' : pathname);
+      if (!file.startsWith(dist)) return void res.writeHead(403).end();
+      try {
+        const body = readFileSync(file);
+        const type = file.endsWith('.js') ? 'text/javascript' : 'text/html';
+        res.writeHead(200, { 'Content-Type': type }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(() => new Promise<void>((resolve) => bare.close(() => resolve())));
+
+  it('refuses to run and says the security header is missing (fails closed)', async () => {
+    const other = await browser.newPage();
+    try {
+      const { port } = bare.address() as AddressInfo;
+      await other.goto(`http://127.0.0.1:${port}/`);
+      const started = await startWorker(other, workerPath);
+      expect(started.type).toBe('fatal');
+      expect(started.type === 'fatal' && started.message).toMatch(
+        /Content-Security-Policy header for the runner worker is missing/,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('grading in the real worker', () => {
+  beforeAll(freshWorker);
+
+  it('passes every check of lesson 1 with the reference solution', async () => {
+    const { report, checkMessages } = await driveRun(page, { lesson: LESSON, source: solution });
+    expect(report?.error).toBeUndefined();
+    expect(report?.checks.length).toBeGreaterThan(0);
+    expect(report?.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(report?.passed).toBe(true);
+    expect(checkMessages).toBe(report?.checks.length);
+  });
+
+  it('fails at least one check with the starter, with readable messages', async () => {
+    const { report } = await driveRun(page, { lesson: LESSON, source: starter });
+    expect(report?.passed).toBe(false);
+    const failed = report?.checks.filter((c) => !c.passed) ?? [];
+    expect(failed.length).toBeGreaterThan(0);
+    for (const check of failed) expect(check.message).toEqual(expect.any(String));
+  });
+});
+
+/**
+ * Learner-code helpers shared by the hostile cases. `reach` tries every known way to get at the
+ * worker's real global object; `attempt` logs BLOCKED or REACHED, never throws.
+ */
+const hostileKit = `
+function attempt(label: string, action: () => unknown): void {
+  try {
+    const result = action() as { catch?: (f: () => void) => void } | undefined;
+    result?.catch?.(() => undefined);
+    console.log('REACHED ' + label);
+  } catch (error) {
+    console.log('BLOCKED ' + label);
+  }
+}
+const bareNames = {
+  fetch: typeof fetch === 'undefined' ? undefined : fetch,
+  XMLHttpRequest: typeof XMLHttpRequest === 'undefined' ? undefined : XMLHttpRequest,
+  WebSocket: typeof WebSocket === 'undefined' ? undefined : WebSocket,
+  EventSource: typeof EventSource === 'undefined' ? undefined : EventSource,
+  importScripts: typeof importScripts === 'undefined' ? undefined : importScripts,
+  Worker: typeof Worker === 'undefined' ? undefined : Worker,
+  FontFace: typeof FontFace === 'undefined' ? undefined : FontFace,
+  navigator: typeof navigator === 'undefined' ? undefined : navigator,
+  caches: typeof caches === 'undefined' ? undefined : caches,
+  localStorage: typeof localStorage === 'undefined' ? undefined : localStorage,
+  indexedDB: typeof indexedDB === 'undefined' ? undefined : indexedDB,
+  BroadcastChannel: typeof BroadcastChannel === 'undefined' ? undefined : BroadcastChannel,
+  document: typeof document === 'undefined' ? undefined : document,
+  postMessage: typeof postMessage === 'undefined' ? undefined : postMessage,
+};
+const ways: Record<string, () => any> = {
+  bare: () => bareNames,
+  globalThis: () => globalThis,
+  self: () => (self as any),
+  Function: () => Function('return this')(),
+  constructor: () => ({} as any).constructor.constructor('return this')(),
+  indirectEval: () => (0, eval)('this'),
+  asyncFunction: () => Object.getPrototypeOf(async function () {}).constructor('return this')(),
+  generatorFunction: () => Object.getPrototypeOf(function* () {}).constructor('return this')().next().value,
+};
+function each(channel: string, use: (g: any) => unknown): void {
+  for (const [way, get] of Object.entries(ways)) attempt(channel + ' via ' + way, () => use(get()));
+}
+`;
+
+/** Lines the learner's console printed that say a channel was reached. */
+function reached(consoleText: string | undefined): string[] {
+  return (consoleText ?? '').split('\n').filter((line) => line.includes('REACHED'));
+}
+
+/** Distinct channel/way pairs the learner's console reported as blocked. */
+function blockedCount(consoleText: string | undefined): number {
+  const lines = (consoleText ?? '').split('\n').filter((line) => line.includes('BLOCKED'));
+  return new Set(lines).size;
+}
+
+describe('hostile learner code in the real worker', () => {
+  beforeAll(freshWorker);
+  beforeEach(() => listener.reset());
+
+  it('the loopback listener does see a request when the page itself is not sandboxed (control)', async () => {
+    await page.evaluate((url) => fetch(`${url}/control`, { mode: 'no-cors' }), listener.url);
+    await settle();
+    expect(listener.connections()).toBeGreaterThan(0);
+  });
+
+  it('cannot reach the network: fetch, XHR, WebSocket, EventSource, importScripts, nested workers', async () => {
+    const url = listener.url;
+    const source = `${solution}
+${hostileKit}
+each('fetch', (g) => g.fetch('${url}/fetch'));
+each('XMLHttpRequest', (g) => { const x = new g.XMLHttpRequest(); x.open('GET', '${url}/xhr', false); x.send(); });
+each('WebSocket', (g) => new g.WebSocket('${url.replace('http', 'ws')}/ws'));
+each('EventSource', (g) => new g.EventSource('${url}/sse'));
+each('importScripts', (g) => g.importScripts('${url}/import-scripts.js'));
+each('Worker', (g) => new g.Worker('${url}/nested-worker.js'));
+each('Worker(data:)', (g) => new g.Worker('data:text/javascript,fetch("${url}/data-worker")'));
+each('sendBeacon', (g) => g.navigator.sendBeacon('${url}/beacon', 'x'));
+each('FontFace', (g) => new g.FontFace('x', 'url(${url}/font)').load());
+each('caches.add', (g) => g.caches.open('x').then((c: any) => c.add('${url}/cache')));
+`;
+    const { report } = await driveRun(page, { lesson: LESSON, source });
+    await settle();
+    expect(listener.requests()).toEqual([]);
+    expect(listener.connections()).toBe(0);
+    expect(reached(report?.console)).toEqual([]);
+    expect(blockedCount(report?.console)).toBe(10 * 8);
+  });
+
+  it('cannot use dynamic import(), written plainly or built from strings', async () => {
+    const url = listener.url;
+    // Sucrase turns a plain import() into the sandbox's require, which only knows 'ioredis'.
+    // (Any other "import(" in the text, even inside a string, SES rejects as a compile error.)
+    const plain = solutionWithSaveUserPrelude(`
+  try { await import('${url}/import.js'); console.log('REACHED dynamic import'); }
+  catch { console.log('BLOCKED dynamic import'); }`);
+    const plainRun = await driveRun(page, { lesson: LESSON, source: plain });
+    await settle();
+    expect(listener.connections()).toBe(0);
+    expect(reached(plainRun.report?.console)).toEqual([]);
+    expect(plainRun.report?.console).toContain('BLOCKED dynamic import');
+
+    const built = `${solution}\n${hostileKit}\neach('dynamic import built by Function', (g) => g.Function('u', 'return imp' + 'ort(u)')('${url}/import2.js'));\n`;
+    const builtRun = await driveRun(page, { lesson: LESSON, source: built });
+    await settle();
+    expect(reached(builtRun.report?.console)).toEqual([]);
+    expect(blockedCount(builtRun.report?.console)).toBe(8);
+    expect(listener.connections()).toBe(0);
+  });
+
+  it('cannot escape through Lua EVAL (package.loadlib, os, io) in ioredis-mock', async () => {
+    const url = listener.url;
+    const source = solutionWithSaveUserPrelude(`
+  const lua = [
+    "return package.loadlib('${url}/lua.js', 'x')",
+    "return os.execute('true')",
+    "return io.open('/etc/passwd')",
+  ];
+  for (const [index, script] of lua.entries()) {
+    try { console.log('REACHED lua ' + index, String(await __redis.eval(script, 0))); }
+    catch (error) { console.log('BLOCKED lua ' + index); }
+  }`);
+    const { report } = await driveRun(page, { lesson: LESSON, source });
+    await settle();
+    expect(listener.connections()).toBe(0);
+    expect(reached(report?.console)).toEqual([]);
+    expect(blockedCount(report?.console)).toBe(3);
+  });
+
+  it('cannot reach storage or other tabs: localStorage, indexedDB, caches, BroadcastChannel, navigator.storage', async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { __broadcasts: unknown[] };
+      w.__broadcasts = [];
+      const channel = new BroadcastChannel('cachelab');
+      channel.onmessage = (event) => w.__broadcasts.push(event.data);
+    });
+    const source = `${solution}
+${hostileKit}
+each('localStorage', (g) => g.localStorage.setItem('x', '1'));
+each('indexedDB', (g) => g.indexedDB.open('cachelab'));
+each('caches', (g) => g.caches.open('cachelab'));
+each('BroadcastChannel', (g) => new g.BroadcastChannel('cachelab').postMessage('forged'));
+each('navigator.storage', (g) => g.navigator.storage.estimate());
+each('document', (g) => g.document.body);
+`;
+    const { report } = await driveRun(page, { lesson: LESSON, source });
+    await settle();
+    expect(reached(report?.console)).toEqual([]);
+    expect(blockedCount(report?.console)).toBe(6 * 8);
+    const broadcasts = await page.evaluate(
+      () => (window as unknown as { __broadcasts: unknown[] }).__broadcasts,
+    );
+    expect(broadcasts).toEqual([]);
+  });
+
+  it('cannot forge an "all passed" result through postMessage, self or globalThis', async () => {
+    const forged = JSON.stringify({
+      lesson: LESSON,
+      passed: true,
+      checks: [{ name: 'forged', passed: true, durationMs: 0 }],
+      console: '',
+      durationMs: 0,
+    });
+    const source = `${starter}
+${hostileKit}
+const forged = ${forged};
+for (const runId of ['e2e', 'run-1', '1', '']) {
+  each('postMessage ' + runId, (g) => g.postMessage({ type: 'done', runId, report: forged }));
+}
+attempt('postMessage (bare name)', () => (postMessage as any)({ type: 'done', runId: 'x', report: forged }));
+`;
+    const run = await driveRun(page, { lesson: LESSON, source });
+    expect(run.strayMessages).toEqual([]);
+    expect(reached(run.report?.console)).toEqual([]);
+    expect(blockedCount(run.report?.console)).toBe(4 * 8 + 1);
+    expect(run.report?.passed).toBe(false);
+  });
+
+  it('cannot turn failing checks into passes by patching built-ins or prototypes', async () => {
+    const source = `${starter}
+${hostileKit}
+attempt('Object.prototype getter', () => Object.defineProperty(Object.prototype, 'passed', { get: () => true }));
+attempt('Array.prototype.every', () => { (Array.prototype as any).every = () => true; if ([1].every((x) => x === 2)) throw 0; });
+attempt('JSON.stringify', () => { (JSON as any).stringify = () => '{"passed":true}'; });
+attempt('Promise.prototype.then', () => { (Promise.prototype as any).then = function () {}; });
+attempt('Error.prototype.message', () => Object.defineProperty(Error.prototype, 'message', { get: () => '' }));
+attempt('Function.prototype.call', () => { (Function.prototype as any).call = () => true; });
+`;
+    const { report } = await driveRun(page, { lesson: LESSON, source });
+    expect(reached(report?.console)).toEqual([]);
+    expect(blockedCount(report?.console)).toBe(6);
+    expect(report?.error).toBeUndefined();
+    expect(report?.passed).toBe(false);
+    expect(report?.checks.some((c) => !c.passed)).toBe(true);
+  });
+});
+
+describe('runaway code in the real worker', () => {
+  beforeEach(freshWorker);
+
+  for (const [label, loop] of [
+    ['a synchronous endless loop', 'while (true) {}'],
+    ['an endless microtask loop', 'for (;;) await null;'],
+  ] as const) {
+    it(`ends ${label} at the hard timeout, keeps the page responsive, and the next run passes`, async () => {
+      const source = solutionWithSaveUserPrelude(loop);
+      const run = await driveRun(page, { lesson: LESSON, source, timeoutMs: 3000 });
+      expect(run.timedOut).toBe(true);
+      expect(run.elapsedMs).toBeLessThan(4000);
+      // Code running on the page itself would stall it for the whole 3 s timeout; the margin is
+      // for loaded 2-core CI machines, where the spinning worker competes with the page for CPU.
+      expect(run.maxPageGapMs).toBeLessThan(2500);
+      await screenshot(page, `runner-after-${label.replaceAll(' ', '-')}`);
+
+      await freshWorker();
+      const next = await driveRun(page, { lesson: LESSON, source: solution });
+      expect(next.report?.passed).toBe(true);
+    });
+  }
+});

@@ -1,0 +1,137 @@
+/**
+ * Drives the built runner worker from inside a page, speaking the protocol directly, so the
+ * sandbox can be tested before (and independently of) the workspace UI. The page must be on the
+ * app's origin; the worker URL comes from dist/ (see builtWorkerPath).
+ */
+import type { Page } from 'playwright-core';
+import type { RunReport } from '../../src/runner/report.ts';
+
+/** What one run looked like from the page. */
+export interface DrivenRun {
+  /** The report, or undefined when the driver gave up (timedOut). */
+  report?: RunReport;
+  /** True when the run hit the hard timeout and the worker was terminated. */
+  timedOut: boolean;
+  /** Wall-clock ms from posting the run to the verdict. */
+  elapsedMs: number;
+  /** Messages from the worker that did not belong to this run (forged or stale). */
+  strayMessages: unknown[];
+  /** Check messages received for this run, in order. */
+  checkMessages: number;
+  /** Largest gap between page timer ticks during the run: the page's responsiveness. */
+  maxPageGapMs: number;
+}
+
+/** Outcome of starting a worker. */
+export type WorkerStart =
+  | { type: 'ready'; startupMs: number; pageMs: number }
+  | { type: 'fatal'; message: string }
+  | { type: 'error'; message: string };
+
+interface DriverWindow {
+  __runner?: {
+    worker?: Worker;
+    listeners: ((data: unknown) => void)[];
+  };
+}
+
+/** Creates a fresh module worker from `workerPath` and waits for ready, fatal or an error. */
+export function startWorker(page: Page, workerPath: string): Promise<WorkerStart> {
+  return page.evaluate((url) => {
+    const w = window as unknown as DriverWindow;
+    w.__runner?.worker?.terminate();
+    const state: NonNullable<DriverWindow['__runner']> = { listeners: [] };
+    w.__runner = state;
+    const begin = performance.now();
+    const worker = new Worker(url, { type: 'module' });
+    state.worker = worker;
+    worker.addEventListener('message', (event) => {
+      for (const listener of [...state.listeners]) listener(event.data);
+    });
+    return new Promise<WorkerStart>((resolve) => {
+      const timer = setTimeout(
+        () => resolve({ type: 'error', message: 'no answer in 20 s' }),
+        20_000,
+      );
+      worker.addEventListener('error', (event) => {
+        clearTimeout(timer);
+        resolve({ type: 'error', message: event.message || 'worker error' });
+      });
+      state.listeners.push((data) => {
+        const message = data as { type?: string; startupMs?: number; message?: string };
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          resolve({
+            type: 'ready',
+            startupMs: Number(message.startupMs),
+            pageMs: performance.now() - begin,
+          });
+        } else if (message.type === 'fatal') {
+          clearTimeout(timer);
+          resolve({ type: 'fatal', message: String(message.message) });
+        }
+      });
+    });
+  }, workerPath);
+}
+
+/** Posts one run and waits for its `done`, or terminates the worker after `timeoutMs` like the real client does. */
+export function driveRun(
+  page: Page,
+  run: { lesson: string; source: string; timeoutMs?: number },
+): Promise<DrivenRun> {
+  return page.evaluate(
+    ({ lesson, source, timeoutMs }) => {
+      const state = (window as unknown as DriverWindow).__runner;
+      const worker = state?.worker;
+      if (!state || !worker) throw new Error('startWorker first');
+      const runId = `e2e-${crypto.randomUUID()}`;
+      const stray: unknown[] = [];
+      let checkMessages = 0;
+      let lastTick = performance.now();
+      let maxGap = 0;
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - lastTick);
+        lastTick = now;
+      }, 10);
+      const begin = performance.now();
+      return new Promise<DrivenRun>((resolve) => {
+        const finish = (
+          result: Omit<DrivenRun, 'elapsedMs' | 'strayMessages' | 'checkMessages' | 'maxPageGapMs'>,
+        ) => {
+          clearInterval(ticker);
+          clearTimeout(timer);
+          state.listeners = state.listeners.filter((l) => l !== listener);
+          resolve({
+            ...result,
+            elapsedMs: performance.now() - begin,
+            strayMessages: stray,
+            checkMessages,
+            maxPageGapMs: maxGap,
+          });
+        };
+        const listener = (data: unknown) => {
+          const message = data as { type?: string; runId?: string; report?: RunReport };
+          if (message?.runId !== runId) {
+            stray.push(data);
+          } else if (message.type === 'check') {
+            checkMessages += 1;
+          } else if (message.type === 'done') {
+            finish({ report: message.report, timedOut: false });
+          } else {
+            stray.push(data);
+          }
+        };
+        state.listeners.push(listener);
+        const timer = setTimeout(() => {
+          worker.terminate();
+          state.worker = undefined;
+          finish({ timedOut: true });
+        }, timeoutMs);
+        worker.postMessage({ type: 'run', runId, lesson, source });
+      });
+    },
+    { timeoutMs: 3000, ...run },
+  );
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import suite from '../../lessons/05-rate-limiting/checks.ts';
+import SOLUTION from '../../lessons/05-rate-limiting/solution.ts?raw';
+import { checkNamed, GRADE_TIMEOUT_MS, gradeLessonSource } from './grade-lesson-source.ts';
+
+const SLUG = 'rate-limiting';
+const check = (start: string) => checkNamed(suite, start);
+
+const SIGNATURE = `import type { Redis } from 'ioredis';
+export async function allowRequest(redis: Redis, userId: string, limit: number, windowSeconds: number): Promise<boolean>`;
+
+const wrong = [
+  {
+    name: 'counts under another key name',
+    fails: check('counts in "ratelimit:<userId>"'),
+    source: `${SIGNATURE} {
+  const key = 'rate:' + userId;
+  const count = await redis.incr(key);
+  if (count === 1) await redis.expire(key, windowSeconds);
+  return count <= limit;
+}`,
+  },
+  {
+    name: 'reads the count with GET and writes it back with SET',
+    fails: check('10 requests arriving at once'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  const count = Number((await redis.get(key)) ?? 0) + 1;
+  await redis.set(key, String(count), 'KEEPTTL');
+  if (count === 1) await redis.expire(key, windowSeconds);
+  return count <= limit;
+}`,
+  },
+  {
+    name: 'sets EXPIRE before INCR, when the key does not exist yet',
+    fails: check('opens a window with INCR before setting its expiry'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  const exists = await redis.exists(key);
+  if (!exists) await redis.expire(key, windowSeconds);
+  return (await redis.incr(key)) <= limit;
+}`,
+  },
+  {
+    name: 'sets EXPIRE on every request, pushing the window back',
+    fails: check('later requests do not push the end of the window back'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  const count = await redis.incr(key);
+  await redis.expire(key, windowSeconds);
+  return count <= limit;
+}`,
+  },
+  {
+    name: 'never expires the counter',
+    fails: check('keeps denying for the rest of the window, then allows again'),
+    source: `${SIGNATURE} {
+  return (await redis.incr('ratelimit:' + userId)) <= limit;
+}`,
+  },
+  {
+    name: 'allows one request too few (count < limit)',
+    fails: check('allows the first `limit` requests'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  const count = await redis.incr(key);
+  if (count === 1) await redis.expire(key, windowSeconds);
+  return count < limit;
+}`,
+  },
+  {
+    name: 'shares one counter between all users',
+    fails: check('each user has their own window'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  const count = await redis.incr('ratelimit:all');
+  if (count === 1) await redis.expire('ratelimit:all', windowSeconds);
+  await redis.set(key, String(count), 'EX', windowSeconds, 'NX');
+  return count <= limit;
+}`,
+  },
+  {
+    name: 'creates the window with SET ... EX but no NX, resetting the count',
+    fails: check('allows the first `limit` requests'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  await redis.set(key, '0', 'EX', windowSeconds);
+  return (await redis.incr(key)) <= limit;
+}`,
+  },
+];
+
+const correct = [
+  { name: 'the reference solution', source: SOLUTION },
+  {
+    name: 'SET NX EX to open the window, then INCR',
+    source: `${SIGNATURE} {
+  const key = \`ratelimit:\${userId}\`;
+  await redis.set(key, 0, 'EX', windowSeconds, 'NX');
+  const count = await redis.incr(key);
+  return count <= limit;
+}`,
+  },
+  {
+    name: 'INCR and TTL in MULTI, then EXPIRE when TTL says -1',
+    source: `${SIGNATURE} {
+  const key = \`ratelimit:\${userId}\`;
+  const replies = await redis.multi().incr(key).ttl(key).exec();
+  const count = Number(replies![0][1]);
+  if (replies![1][1] === -1) await redis.expire(key, windowSeconds);
+  return count <= limit;
+}`,
+  },
+  {
+    name: 'INCR and EXPIRE NX in one MULTI (Redis 7)',
+    source: `${SIGNATURE} {
+  const key = \`ratelimit:\${userId}\`;
+  const replies = await redis.multi().incr(key).expire(key, windowSeconds, 'NX').exec();
+  return (replies![0][1] as number) <= limit;
+}`,
+  },
+  {
+    name: 'plain JavaScript with .then, INCRBY and PEXPIRE',
+    source: `
+export function allowRequest(redis, userId, limit, windowSeconds) {
+  const key = 'ratelimit:' + userId;
+  return redis.incrby(key, 1).then((count) =>
+    count === 1 ? redis.pexpire(key, windowSeconds * 1000).then(() => count <= limit) : count <= limit,
+  );
+}`,
+  },
+  {
+    name: 'a GET that short-circuits once the limit is reached, then INCR',
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  const seen = Number(await redis.get(key));
+  if (seen >= limit) return false;
+  const count = await redis.incr(key);
+  if (count === 1) await redis.expire(key, windowSeconds);
+  return count <= limit;
+}`,
+  },
+];
+
+describe('lesson 05-rate-limiting', () => {
+  it.each(wrong)(
+    'rejects an implementation that $name',
+    async ({ source, fails }) => {
+      const report = await gradeLessonSource(SLUG, source);
+      expect(report.error).toBeUndefined();
+      const result = report.checks.find((c) => c.name === fails);
+      expect(result?.passed, `check "${fails}"`).toBe(false);
+    },
+    GRADE_TIMEOUT_MS,
+  );
+
+  it.each(correct)(
+    'accepts $name',
+    async ({ source }) => {
+      const report = await gradeLessonSource(SLUG, source);
+      expect(report.error).toBeUndefined();
+      expect(report.checks.filter((c) => !c.passed)).toEqual([]);
+      expect(report.checks).toHaveLength(suite.checks.length);
+    },
+    GRADE_TIMEOUT_MS,
+  );
+});

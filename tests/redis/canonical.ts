@@ -1,0 +1,64 @@
+/**
+ * How the differential tests compare replies: as redis-cli prints them, except where Redis
+ * itself leaves the answer open.
+ * - Order: SMEMBERS, SINTER/SUNION/SDIFF, HGETALL/HKEYS/HVALS, KEYS and the SCAN family's
+ *   elements come in hash-table order, which Redis does not define; they compare sorted.
+ * - Time: TTL/PTTL/EXPIRETIME/PEXPIRETIME read two clocks; they match within TIME_BOUND.
+ */
+import { formatReply } from '../../src/redis/cli-format.ts';
+import type { Reply } from '../../src/redis/fidelity/types.ts';
+
+/** Allowed difference per time-reading command (seconds or milliseconds, as the command replies). */
+export const TIME_BOUND: Record<string, number> = {
+  ttl: 1,
+  expiretime: 1,
+  pttl: 1000,
+  pexpiretime: 1000,
+};
+
+const UNORDERED = new Set(['smembers', 'sinter', 'sunion', 'sdiff', 'hkeys', 'hvals', 'keys']);
+const UNORDERED_PAIRS = new Set(['hgetall']);
+const SCAN_LIKE: Record<string, number> = { scan: 1, sscan: 1, hscan: 2, zscan: 2 };
+
+function sortChunks(items: Reply[], size: number): Reply[] {
+  const chunks: Reply[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks.sort((a, b) => (formatReply(a) < formatReply(b) ? -1 : 1)).flat();
+}
+
+/** The reply as redis-cli prints it, with Redis-unordered collections sorted. */
+export function canonicalReply(command: string, reply: Reply): string {
+  return formatReply(canonicalTyped(command, reply));
+}
+
+/**
+ * The reply with Redis-unordered collections sorted. EXEC's results are sorted per queued
+ * command when the caller passes the queue.
+ */
+export function canonicalTyped(command: string, reply: Reply, queued?: string[]): Reply {
+  const name = command.toLowerCase();
+  if (name === 'exec' && queued && Array.isArray(reply))
+    return reply.map((r, i) => canonicalTyped(queued[i] ?? '', r));
+  let typed = reply;
+  if (Array.isArray(typed)) {
+    if (UNORDERED.has(name)) typed = sortChunks(typed, 1);
+    else if (UNORDERED_PAIRS.has(name)) typed = sortChunks(typed, 2);
+    else if (name in SCAN_LIKE && Array.isArray(typed[1]))
+      typed = [typed[0], sortChunks(typed[1], SCAN_LIKE[name])];
+  }
+  return formatReply(typed);
+}
+
+/** Whether two time readings of the same command agree within its bound. */
+export function withinTimeBound(command: string, a: unknown, b: unknown): boolean {
+  const bound = TIME_BOUND[command.toLowerCase()];
+  const [x, y] = [Number(a), Number(b)];
+  return (
+    bound !== undefined &&
+    Number.isInteger(x) &&
+    Number.isInteger(y) &&
+    x >= 0 &&
+    y >= 0 &&
+    Math.abs(x - y) <= bound
+  );
+}
