@@ -5,7 +5,10 @@ import globals from 'globals';
 
 // Imports point one way: domain modules -> components -> app shell. Only the CLI touches node:*.
 const noNode = { group: ['node:*'], message: 'Only src/cli may import node:* modules.' };
-const noReact = { group: ['react', 'react-dom', 'react-dom/*', '*.tsx'], message: 'Domain code never imports React or components.' };
+const noReact = {
+  group: ['react', 'react-dom', 'react-dom/*', '*.tsx'],
+  message: 'Domain code never imports React or components.',
+};
 const noApp = { group: ['**/app/*'], message: 'Components must not import the app shell.' };
 const noCli = { group: ['**/cli/*'], message: 'Only the CLI imports the CLI.' };
 
@@ -32,7 +35,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noNode, noCli, noApp] }] },
   },
   {
-    files: ['src/cli/**/*.ts', 'scripts/**', 'bin/**', 'tests/**', 'vite.config.ts', 'eslint.config.js'],
+    files: [
+      'src/cli/**/*.ts',
+      'scripts/**',
+      'bin/**',
+      'tests/**',
+      'vite.config.ts',
+      'eslint.config.js',
+    ],
     languageOptions: { globals: globals.node },
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -6,7 +6,9 @@
  * Sections:
  * - node: the Node host (worker_threads) — worker start-up, warm runs of lesson 1's solution
  *   (p50/p95, inside the worker and round trip), and `verify` time per lesson;
- * - browser (with --browser): the runner worker in Chromium, from scripts/bench-browser.mjs.
+ * - browser (with --browser): the runner worker in Chromium, from scripts/bench-browser.mjs;
+ * - fidelity: the differential match rate per command family (sandbox vs redis-server), read
+ *   from bench-results/fidelity.json, which `npm run test:redis` writes.
  *
  * Usage: node scripts/bench.mjs [--browser] [--runs N]
  */
@@ -194,8 +196,56 @@ function measureBrowser() {
   return JSON.parse(lines[lines.length - 1]);
 }
 
+/** Reads what `npm run test:redis` measured; the bench itself starts no server. */
+function readFidelity() {
+  try {
+    return JSON.parse(readFileSync(path.join(root, 'bench-results/fidelity.json'), 'utf8'));
+  } catch {
+    return { missing: 'bench-results/fidelity.json not found: run `npm run test:redis` first' };
+  }
+}
+
+const percent = (rate) => `${(rate * 100).toFixed(1)}%`;
+
+function printFidelity(fidelity) {
+  console.log('\nFidelity (sandbox vs redis-server, replies identical out of those sent)');
+  if (fidelity.missing || !fidelity.commands) {
+    console.log(
+      `  ${fidelity.missing ?? 'no differential results in bench-results/fidelity.json: run `npm run test:redis` first'}`,
+    );
+    return;
+  }
+  const { commands } = fidelity;
+  const rows = [
+    ...commands.families.map((f) => [
+      f.family,
+      `${f.identical}${f.withinBound ? ` + ${f.withinBound} within bound` : ''}/${f.sent}`,
+      percent(f.matchRate),
+      percent(f.rawMockMatchRate),
+    ]),
+    [
+      'all families',
+      `${commands.identical}${commands.withinBound ? ` + ${commands.withinBound} within bound` : ''}/${commands.sent}`,
+      percent(commands.matchRate),
+      percent(commands.rawMockMatchRate),
+    ],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`  ${'family'.padEnd(width)}  matched       rate    (raw ioredis-mock)`);
+  for (const [family, matched, rate, raw] of rows)
+    console.log(`  ${family.padEnd(width)}  ${matched.padEnd(12)}  ${rate.padStart(6)}  (${raw})`);
+  if (fidelity.cli)
+    console.log(
+      `  cachelab cli vs redis-cli: ${fidelity.cli.identicalLines}/${fidelity.cli.outputLines} output lines identical (${percent(fidelity.cli.matchRate)})`,
+    );
+  console.log(
+    `  (Redis ${fidelity.redisVersion}, measured ${fidelity.generatedAt}; time-dependent replies: ${commands.timeBound})`,
+  );
+}
+
 const sections = [
   { name: 'node', measure: measureNode, print: printNode },
+  { name: 'fidelity', measure: readFidelity, print: printFidelity },
   ...(flags.browser
     ? [
         {

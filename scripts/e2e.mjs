@@ -6,7 +6,8 @@
  *
  * The build goes to dist-e2e/ (git-ignored), so a developer's dist/ is left alone.
  *
- * Environment: CHROMIUM_PATH (default /usr/bin/chromium); E2E_SKIP_BUILD=1 reuses dist-e2e/.
+ * Environment: CHROMIUM_PATH (default /usr/bin/chromium); E2E_SKIP_BUILD=1 reuses the last build;
+ * E2E_OUT_DIR (default dist-e2e) gives concurrent runs their own build folder.
  * The tests get E2E_BASE_URL, E2E_DIST_DIR and CHROMIUM_PATH (not BASE_URL: Vitest sets that one
  * to Vite's `base`).
  */
@@ -69,7 +70,7 @@ async function waitForServer(url, timeoutMs, child) {
  */
 export async function startPreview({
   build = process.env.E2E_SKIP_BUILD !== '1',
-  outDir = 'dist-e2e',
+  outDir = process.env.E2E_OUT_DIR || 'dist-e2e',
 } = {}) {
   if (build) {
     // Build and server logs go to stderr, so callers (e.g. bench --json) keep stdout clean.

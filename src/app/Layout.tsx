@@ -1,6 +1,10 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import { CourseOutline, type CompletionState, type OutlineEntry } from '../components/CourseOutline.tsx';
+import {
+  CourseOutline,
+  type CompletionState,
+  type OutlineEntry,
+} from '../components/CourseOutline.tsx';
 import { ThemeToggle } from '../components/ThemeToggle.tsx';
 import { useTheme } from '../hooks/use-theme.ts';
 
@@ -37,14 +41,22 @@ export function Layout({ lessons, currentSlug, completion, children, wide = fals
             <details className="lessons-menu" key={currentSlug ?? ''}>
               <summary>Lessons</summary>
               <div className="lessons-menu-panel">
-                <CourseOutline lessons={lessons} currentSlug={currentSlug} completion={completion} />
+                <CourseOutline
+                  lessons={lessons}
+                  currentSlug={currentSlug}
+                  completion={completion}
+                />
               </div>
             </details>
           </nav>
         )}
         <ThemeToggle theme={theme} onToggle={toggle} />
       </header>
-      <main id="main-content" tabIndex={-1} className={wide ? 'site-main site-main-wide' : 'site-main'}>
+      <main
+        id="main-content"
+        tabIndex={-1}
+        className={wide ? 'site-main site-main-wide' : 'site-main'}
+      >
         {children}
       </main>
     </>

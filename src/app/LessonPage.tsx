@@ -1,7 +1,9 @@
 import { LessonNav } from '../components/LessonNav.tsx';
 import { HastContent } from '../components/HastContent.tsx';
 import { SplitPane } from '../components/workspace/SplitPane.tsx';
-import { Workspace } from '../components/workspace/Workspace.tsx';
+import { RedisConsoleProvider } from '../components/insight/RedisConsoleProvider.tsx';
+import { WorkspaceWithInsight } from '../components/insight/WorkspaceWithInsight.tsx';
+import { appPlayground } from '../components/insight/playground-service.ts';
 import { appProgress, appRunner } from '../components/workspace/app-services.ts';
 import { useDocumentTitle } from '../hooks/use-document-title.ts';
 import type { RenderedLesson } from '../lessons/render-lesson.ts';
@@ -25,28 +27,30 @@ export function LessonPage({ lesson, position, total, previous, next }: LessonPa
   useDocumentTitle(lesson.title);
 
   return (
-    <SplitPane
-      start={
-        <article className="lesson-prose" aria-labelledby="lesson-title">
-          <p className="lesson-kicker">
-            Lesson {position} of {total}
-          </p>
-          <h1 id="lesson-title" tabIndex={-1}>
-            {lesson.title}
-          </h1>
-          <p className="lesson-summary">{lesson.summary}</p>
-          <HastContent tree={lesson.bodyTree} baseUrl={import.meta.env.BASE_URL} />
-          <LessonNav previous={previous} next={next} />
-        </article>
-      }
-      end={
-        <Workspace
-          key={lesson.slug}
-          lesson={lesson}
-          runner={appRunner()}
-          progress={appProgress()}
-        />
-      }
-    />
+    <RedisConsoleProvider client={appPlayground()}>
+      <SplitPane
+        start={
+          <article className="lesson-prose" aria-labelledby="lesson-title">
+            <p className="lesson-kicker">
+              Lesson {position} of {total}
+            </p>
+            <h1 id="lesson-title" tabIndex={-1}>
+              {lesson.title}
+            </h1>
+            <p className="lesson-summary">{lesson.summary}</p>
+            <HastContent tree={lesson.bodyTree} baseUrl={import.meta.env.BASE_URL} />
+            <LessonNav previous={previous} next={next} />
+          </article>
+        }
+        end={
+          <WorkspaceWithInsight
+            key={lesson.slug}
+            lesson={lesson}
+            runner={appRunner()}
+            progress={appProgress()}
+          />
+        }
+      />
+    </RedisConsoleProvider>
   );
 }

@@ -1,5 +1,9 @@
 import { Link } from 'wouter';
-import { CourseOutline, type CompletionState, type OutlineEntry } from '../components/CourseOutline.tsx';
+import {
+  CourseOutline,
+  type CompletionState,
+  type OutlineEntry,
+} from '../components/CourseOutline.tsx';
 import { useDocumentTitle } from '../hooks/use-document-title.ts';
 
 /** Props for {@link OutlinePage}. */
@@ -19,8 +23,8 @@ export function OutlinePage({ lessons, completion = {} }: OutlinePageProps) {
     <div className="outline-page">
       <h1 tabIndex={-1}>Learn Redis caching by writing the code</h1>
       <p className="outline-intro">
-        Each lesson explains one idea, then hands you a small TypeScript exercise against a real Redis client.
-        Hidden checks grade your code as you go, right here in the browser.
+        Each lesson explains one idea, then hands you a small TypeScript exercise against a real
+        Redis client. Hidden checks grade your code as you go, right here in the browser.
       </p>
       {resume && (
         <p>

@@ -1,6 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { assembleCourse, LessonError, parseLessonFolder, type LessonFileName } from '../lessons/parse-lesson.ts';
+import {
+  assembleCourse,
+  LessonError,
+  parseLessonFolder,
+  type LessonFileName,
+} from '../lessons/parse-lesson.ts';
 import { LESSON_FILES, type Lesson } from '../lessons/schema.ts';
 
 /** Reads every `lessons/NN-slug/` folder under `root` with the same parser the browser uses. */

@@ -11,8 +11,14 @@ import { LessonError } from '../lessons/parse-lesson.ts';
 import type { Lesson } from '../lessons/schema.ts';
 import { formatGradeReport, gradeJson } from './grade.ts';
 import { loadLessonsFromDisk } from './load-lessons.ts';
-import { createNodeRunner, RunnerError, type NodeRunner } from './node-host.ts';
+import {
+  createNodeRunner,
+  RunnerError,
+  type NodeRunner,
+  type NodeRunnerOptions,
+} from './node-host.ts';
 import { formatVerifyReport, verifyLessons, type VerifyResult } from './verify.ts';
+import { parseRedisUrl, ServerError } from './redis-url.ts';
 
 /** Streams the CLI writes to (the real process's, or a test's). */
 export interface CliIo {
@@ -34,6 +40,7 @@ export const HELP = `cachelab: an interactive Redis course, and its headless gra
 Usage:
   cachelab grade <file> --lesson <slug> [--json]
   cachelab verify [--lesson <slug>] [--json] [--watch]
+  cachelab verify --redis <url> [--flush] [--lesson <slug>] [--json]
   cachelab cli [command [arg ...]]
   cachelab new <slug>
   cachelab --help
@@ -43,6 +50,13 @@ Commands:
            locked-down sandbox (SES Compartment in a worker thread, ioredis-mock as Redis).
   verify   Check the lessons themselves: every solution.ts passes every check and every
            starter.ts fails at least one. All lessons, or one with --lesson.
+           With --redis, also run every solution and starter against a real Redis
+           (through ioredis 5): learner code still runs in the sandboxed worker thread,
+           but its commands go to the server over the host's connection. Each check
+           starts on an emptied database; the fake clock re-sets TTLs with PEXPIRE.
+           Any check that passes on the sandbox but fails on Redis (or the reverse) is
+           a problem. Lua, SELECT, FLUSHALL and other commands that could reach beyond
+           the database are refused.
   cli      redis-cli over the sandbox store (see \`cachelab cli --help\`).
   new      Scaffold the next numbered lesson folder (see \`cachelab new --help\`).
 
@@ -50,6 +64,11 @@ Options:
   --lesson <slug>   The lesson, by slug, e.g. key-value-basics (grade: required).
   --json            Print only JSON on stdout (shapes below).
   --watch           verify: re-verify lessons as their files change (readable report only).
+  --redis <url>     verify: the server and database, e.g. redis://127.0.0.1:6379/15 (the
+                    path picks the database, default 0). The database must be empty:
+                    cachelab refuses to touch a database that holds keys...
+  --flush           ...unless --flush is given: then it empties that database (FLUSHDB,
+                    never FLUSHALL) before, between and after checks.
   --root <dir>      The folder that holds lessons/ (default: the cachelab package).
   --timeout <ms>    Whole-run hard timeout (default 10000).
   -h, --help        Show this help.
@@ -58,7 +77,8 @@ Exit codes:
   grade    0 every check passed; 1 a check failed, or the code did not compile, threw
            while loading, timed out, ran out of memory or was stopped by the sandbox;
            2 usage error, unknown lesson or unreadable file.
-  verify   0 every lesson holds; 1 some lesson does not; 2 usage error or invalid lesson files.
+  verify   0 every lesson holds; 1 some lesson does not; 2 usage error, invalid lesson files,
+           or (--redis) a bad URL, an unreachable server, or a non-empty database without --flush.
 
 JSON output:
   grade    {"lesson": slug, "passed": bool,
@@ -69,6 +89,9 @@ JSON output:
   verify   {"ok": bool, "lessons": [{"lesson": slug, "title": str, "checkCount": n,
             "solutionPassed": bool, "starterFailed": bool, "durationMs": n,
             "problems": [str]}]}
+           with --redis, also "redis": url, and per lesson "mismatches": [{"file":
+           "solution.ts"|"starter.ts", "check": str, "sandboxPassed": bool,
+           "redisPassed": bool, "message"?: str}]
   exit 2   {"error": {"kind": "usage", "message": str}}
 `;
 
@@ -106,7 +129,8 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
     if (!(
       error instanceof UsageError ||
       error instanceof LessonError ||
-      error instanceof RunnerError
+      error instanceof RunnerError ||
+      error instanceof ServerError
     ))
       throw error;
     // The runner failing to start is not the learner's fault: exit 2, not 1.
@@ -123,6 +147,8 @@ const OPTIONS = {
   root: { type: 'string' },
   timeout: { type: 'string' },
   watch: { type: 'boolean' },
+  redis: { type: 'string' },
+  flush: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -134,19 +160,25 @@ function parse(args: string[]) {
   }
 }
 
-function runnerFor(root: string, timeout: string | undefined): NodeRunner {
+function runnerFor(
+  root: string,
+  timeout: string | undefined,
+  server?: NodeRunnerOptions['server'],
+): NodeRunner {
   let hardTimeoutMs: number | undefined;
   if (timeout !== undefined) {
     hardTimeoutMs = Number(timeout);
     if (!Number.isInteger(hardTimeoutMs) || hardTimeoutMs <= 0)
       throw new UsageError(`--timeout must be a positive number of ms, got "${timeout}"`);
   }
-  return createNodeRunner({ root, hardTimeoutMs, spare: false });
+  return createNodeRunner({ root, hardTimeoutMs, spare: false, server });
 }
 
 async function grade(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args);
   if (values.watch) throw new UsageError('--watch only applies to verify');
+  if (values.redis !== undefined || values.flush)
+    throw new UsageError('--redis and --flush only apply to verify');
   if (values.help) {
     io.stdout.write(HELP);
     return 0;
@@ -194,7 +226,24 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`verify takes no file arguments, got "${positionals[0]}"`);
   if (values.watch && values.json)
     throw new UsageError('--watch prints the readable report only; drop --json');
+  if (values.flush && values.redis === undefined)
+    throw new UsageError('--flush only applies with --redis <url>');
+  if (values.redis !== undefined && values.watch)
+    throw new UsageError('--redis and --watch cannot be combined');
   const root = path.resolve(values.root ?? PACKAGE_ROOT);
+  if (values.redis !== undefined) {
+    const { verifyOnRedis } = await import('./verify-redis.ts');
+    // Parse the URL before reading lessons, so a bad URL is reported as such.
+    const target = parseRedisUrl(values.redis);
+    const selected = await selectLessons(root, values.lesson);
+    const result = await verifyOnRedis(root, selected, target, {
+      flush: Boolean(values.flush),
+      timeout: values.timeout,
+      runnerFor,
+    });
+    io.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatVerifyReport(result));
+    return result.ok ? 0 : 1;
+  }
   const selected = await selectLessons(root, values.lesson);
   if (values.watch) return watchAndVerify(root, values.lesson, values.timeout, io);
   const result = await verifyWithRunner(root, selected, values.timeout);

@@ -4,7 +4,7 @@
  * is terminated and replaced by a warmed spare, so the next run never waits for start-up.
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { fromWorkerSchema } from '../runner/protocol.ts';
 import type { CheckResult, RunError, RunReport } from '../runner/report.ts';
 import type { NodeWorkerData } from './node-worker.ts';
@@ -23,6 +23,11 @@ export interface NodeRunnerOptions {
   checkTimeoutMs?: number;
   /** Keep a warmed spare worker (default true). */
   spare?: boolean;
+  /**
+   * `verify --redis`: run checks on a real server. Each worker gets a port; the host answers
+   * its Redis requests (redis-server-host.ts), so learner code stays in the sandboxed worker.
+   */
+  server?: { serve(port: MessagePort): void };
 }
 
 /** A running Node runner. */
@@ -56,9 +61,19 @@ class RunnerThread {
   private pending: Pending | undefined;
   private dead = false;
 
-  constructor(data: NodeWorkerData, maxOldGenerationSizeMb: number) {
+  private readonly redisPort: MessagePort | undefined;
+
+  constructor(
+    data: NodeWorkerData,
+    maxOldGenerationSizeMb: number,
+    server?: NodeRunnerOptions['server'],
+  ) {
+    const channel = server ? new MessageChannel() : undefined;
+    if (channel) server!.serve(channel.port1);
+    this.redisPort = channel?.port1;
     this.worker = new Worker(WORKER_ENTRY, {
-      workerData: data,
+      workerData: channel ? { ...data, redisPort: channel.port2 } : data,
+      transferList: channel ? [channel.port2] : [],
       resourceLimits: { maxOldGenerationSizeMb },
       // The thread's own stdout/stderr stay out of the CLI's output (learner console is captured).
       stdout: true,
@@ -155,6 +170,7 @@ class RunnerThread {
   async terminate(): Promise<void> {
     this.dead = true;
     await this.worker.terminate();
+    this.redisPort?.close();
   }
 }
 
@@ -167,7 +183,7 @@ export function createNodeRunner(options: NodeRunnerOptions): NodeRunner {
     checkTimeoutMs: options.checkTimeoutMs ?? 1000,
   };
   const keepSpare = options.spare ?? true;
-  const start = (): RunnerThread => new RunnerThread(data, memory);
+  const start = (): RunnerThread => new RunnerThread(data, memory, options.server);
 
   let active = start();
   let spare = keepSpare ? start() : undefined;

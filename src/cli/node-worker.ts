@@ -6,7 +6,7 @@
  */
 import RedisMock from 'ioredis-mock';
 import { pathToFileURL } from 'node:url';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CheckSuite } from '../runner/checks-api.ts';
 import { hardenRealm } from '../runner/harden.ts';
 import { fromWorkerSchema, toWorkerSchema, type FromWorker } from '../runner/protocol.ts';
@@ -14,6 +14,7 @@ import { mockBackend } from '../runner/redis-backend.ts';
 import { runLesson } from '../runner/run-lesson.ts';
 import { WARMUP_SOURCE, warmupSuite } from '../runner/warmup.ts';
 import { lessonFilePath, loadLessonsFromDisk } from './load-lessons.ts';
+import { serverBackend } from './server-backend.ts';
 import type { Lesson } from '../lessons/schema.ts';
 
 /** What the host passes in `workerData`. */
@@ -22,6 +23,8 @@ export interface NodeWorkerData {
   root: string;
   /** Soft timeout per learner call, in ms. */
   checkTimeoutMs: number;
+  /** `verify --redis`: the port to the host's connections to a real server (see server-backend.ts). */
+  redisPort?: MessagePort;
 }
 
 const startedAt = performance.now();
@@ -31,6 +34,8 @@ const config = workerData as NodeWorkerData;
 
 hardenRealm();
 const backend = mockBackend(RedisMock);
+// Runs go to the real server when the host gave us a port to it; the warm-up stays on the mock.
+const runBackend = config.redisPort ? serverBackend(config.redisPort) : backend;
 
 // Learner code can leave rejected promises behind (a fire-and-forget command that fails);
 // in a worker thread that would end the thread, so note and ignore them.
@@ -80,7 +85,7 @@ async function handle(raw: unknown): Promise<void> {
   const report = await runLesson(
     { lesson: message.lesson, source: message.source, suite },
     {
-      backend,
+      backend: runBackend,
       checkTimeoutMs: config.checkTimeoutMs,
       onCheck: (index, result) => send({ type: 'check', runId: message.runId, index, result }),
     },

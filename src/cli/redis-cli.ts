@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import RedisMock from 'ioredis-mock';
 import { parseCliLine, INVALID_ARGUMENTS } from '../redis/cli-parse.ts';
 import { formatReply } from '../redis/cli-format.ts';
-import { commandHelp, generalHelp } from '../redis/command-help.ts';
+import { commandHelp, commandNames, generalHelp } from '../redis/command-help.ts';
 import { withFidelity, type FaithfulClient } from '../redis/faithful-client.ts';
 import { fromBytes, toText } from '../redis/bytes.ts';
 
@@ -76,11 +76,26 @@ export class RedisCliSession {
     }
     const args = command.map((a) => fromBytes(a));
     for (let i = 0; i < repeat; i++) {
-      const reply = this.client.executeRaw(args);
-      write(formatReply(reply));
+      try {
+        write(formatReply(this.client.executeRaw(args)));
+      } catch (err) {
+        write(`(error) ERR cachelab internal error: ${(err as Error).message}`);
+      }
     }
     return 'continue';
   }
+}
+
+const COMPLETIONS = [...commandNames(), 'help', 'clear', 'quit', 'exit'].map((n) =>
+  n.toUpperCase(),
+);
+
+/** Tab completion of the command name (the first word), like redis-cli's. */
+export function completeCommand(line: string): [string[], string] {
+  if (/\s/.test(line.trimStart())) return [[], line];
+  const word = line.trimStart().toUpperCase();
+  const hits = COMPLETIONS.filter((c) => c.startsWith(word));
+  return [hits.map((h) => line.slice(0, line.length - line.trimStart().length) + h), line];
 }
 
 /** Entry point of `cachelab cli`; resolves to the exit code. */
@@ -112,6 +127,7 @@ export async function runRedisCli(args: string[], io: RedisCliIo): Promise<numbe
     output: io.isTTY ? io.stdout : undefined,
     terminal: io.isTTY,
     historySize: 1000,
+    completer: completeCommand,
   });
   if (io.isTTY) {
     rl.setPrompt(session.prompt());

@@ -35,7 +35,12 @@ export function completionSummary(
 }
 
 /** The ordered list of lessons, with completion marks. */
-export function CourseOutline({ lessons, currentSlug, completion = {}, showSummaries = false }: CourseOutlineProps) {
+export function CourseOutline({
+  lessons,
+  currentSlug,
+  completion = {},
+  showSummaries = false,
+}: CourseOutlineProps) {
   return (
     <div className="course-outline">
       <p className="course-outline-progress">{completionSummary(lessons, completion)}</p>
@@ -44,7 +49,10 @@ export function CourseOutline({ lessons, currentSlug, completion = {}, showSumma
           const state = completion[lesson.slug];
           return (
             <li key={lesson.slug} className="course-outline-item" data-state={state}>
-              <Link href={`/lessons/${lesson.slug}`} aria-current={lesson.slug === currentSlug ? 'page' : undefined}>
+              <Link
+                href={`/lessons/${lesson.slug}`}
+                aria-current={lesson.slug === currentSlug ? 'page' : undefined}
+              >
                 <span className="course-outline-number" aria-hidden="true">
                   {index + 1}
                 </span>
@@ -62,7 +70,9 @@ export function CourseOutline({ lessons, currentSlug, completion = {}, showSumma
                   </span>
                 )}
               </Link>
-              {showSummaries && lesson.summary && <p className="course-outline-summary">{lesson.summary}</p>}
+              {showSummaries && lesson.summary && (
+                <p className="course-outline-summary">{lesson.summary}</p>
+              )}
             </li>
           );
         })}

@@ -45,7 +45,11 @@ export function HastContent({ tree, baseUrl = '/', className = 'prose' }: HastCo
       pre: ContentPre,
       table: ContentTable,
       img: ({ src, alt, ...rest }: ComponentProps<'img'>) => (
-        <img src={typeof src === 'string' ? resolvePublicUrl(src, baseUrl) : src} alt={alt ?? ''} {...rest} />
+        <img
+          src={typeof src === 'string' ? resolvePublicUrl(src, baseUrl) : src}
+          alt={alt ?? ''}
+          {...rest}
+        />
       ),
     };
     return toJsxRuntime(tree, { Fragment, jsx, jsxs, components, passKeys: true });

@@ -37,7 +37,10 @@ export function LessonErrorPage({ error }: LessonErrorPageProps) {
           <pre tabIndex={0}>{error.message}</pre>
         </dd>
       </dl>
-      <p>Fix the file and save it. In development this page updates as soon as the lesson is valid again.</p>
+      <p>
+        Fix the file and save it. In development this page updates as soon as the lesson is valid
+        again.
+      </p>
     </div>
   );
 }

@@ -22,7 +22,11 @@ export function LessonNav({ previous, next }: LessonNavProps) {
   return (
     <nav className="lesson-nav" aria-label="Previous and next lesson">
       {previous && (
-        <Link href={`/lessons/${previous.slug}`} rel="prev" className="lesson-nav-link lesson-nav-previous">
+        <Link
+          href={`/lessons/${previous.slug}`}
+          rel="prev"
+          className="lesson-nav-link lesson-nav-previous"
+        >
           <span className="lesson-nav-label">
             <span aria-hidden="true">← </span>Previous:
           </span>{' '}

@@ -16,8 +16,8 @@ export function NotFound({ path, lessons }: NotFoundProps) {
     <div className="not-found">
       <h1 tabIndex={-1}>{isLesson ? 'Lesson not found' : 'Page not found'}</h1>
       <p>
-        There is no {isLesson ? 'lesson' : 'page'} at <code>{path}</code>. It may have been renamed, or the link
-        has a typo. Here are the lessons in this course:
+        There is no {isLesson ? 'lesson' : 'page'} at <code>{path}</code>. It may have been renamed,
+        or the link has a typo. Here are the lessons in this course:
       </p>
       <CourseOutline lessons={lessons} showSummaries />
       <p>

@@ -11,7 +11,12 @@ export interface ThemeToggleProps {
 /** A toggle button: pressed means the dark theme is on. */
 export function ThemeToggle({ theme, onToggle }: ThemeToggleProps) {
   return (
-    <button type="button" className="theme-toggle" aria-pressed={theme === 'dark'} onClick={onToggle}>
+    <button
+      type="button"
+      className="theme-toggle"
+      aria-pressed={theme === 'dark'}
+      onClick={onToggle}
+    >
       <span aria-hidden="true" className="theme-toggle-icon">
         {theme === 'dark' ? '☾' : '☀'}
       </span>

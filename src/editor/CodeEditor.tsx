@@ -57,7 +57,7 @@ export default function CodeEditor({
         severity: monaco.MarkerSeverity.Error,
         message: marker.message,
         startLineNumber: marker.line,
-        startColumn: marker.column ?? model.getLineFirstNonWhitespaceColumn(marker.line) ?? 1,
+        startColumn: marker.column ?? (model.getLineFirstNonWhitespaceColumn(marker.line) || 1),
         endLineNumber: marker.line,
         endColumn: model.getLineMaxColumn(marker.line),
       })),

@@ -13,8 +13,14 @@ export interface LessonProblem {
 
 /** The course as the browser sees it: the lessons, or the first lesson file that is wrong. */
 export type CourseResult =
-  | { /** Every lesson parsed. */ ok: true; /** Lessons in course order, with markdown pre-rendered. */ lessons: RenderedLesson[] }
-  | { /** A lesson file is invalid. */ ok: false; /** Names the file and field at fault. */ error: LessonProblem };
+  | {
+      /** Every lesson parsed. */ ok: true;
+      /** Lessons in course order, with markdown pre-rendered. */ lessons: RenderedLesson[];
+    }
+  | {
+      /** A lesson file is invalid. */ ok: false;
+      /** Names the file and field at fault. */ error: LessonProblem;
+    };
 
 /**
  * The course, read from lessons/ by scripts/vite-lessons.ts with the same loader the CLI uses

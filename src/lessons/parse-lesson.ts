@@ -51,8 +51,14 @@ export function parseLessonFolder(
   try {
     data = parseYaml(fm[1]);
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line + 1})` : '';
-    throw new LessonError(markdownFile, `frontmatter is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`);
+    const where =
+      error instanceof YAMLParseError && error.linePos
+        ? ` (line ${error.linePos[0].line + 1})`
+        : '';
+    throw new LessonError(
+      markdownFile,
+      `frontmatter is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   const result = frontmatterSchema.safeParse(data ?? {});
   if (!result.success) {
@@ -84,11 +90,17 @@ export function assembleCourse(lessons: readonly Lesson[]): Lesson[] {
   for (const lesson of sorted) {
     const other = seenSlug.get(lesson.slug);
     if (other) {
-      throw new LessonError(`lessons/${lesson.folder}`, `slug "${lesson.slug}" is already used by lessons/${other}`);
+      throw new LessonError(
+        `lessons/${lesson.folder}`,
+        `slug "${lesson.slug}" is already used by lessons/${other}`,
+      );
     }
     const sameNumber = seenOrder.get(lesson.order);
     if (sameNumber) {
-      throw new LessonError(`lessons/${lesson.folder}`, `number ${lesson.order} is already used by lessons/${sameNumber}`);
+      throw new LessonError(
+        `lessons/${lesson.folder}`,
+        `number ${lesson.order} is already used by lessons/${sameNumber}`,
+      );
     }
     seenSlug.set(lesson.slug, lesson.folder);
     seenOrder.set(lesson.order, lesson.folder);

@@ -10,7 +10,11 @@ import { redisLanguage } from './redis-language.ts';
 // (about 40 KB gzip) even when given a list, so this small plugin replaces it.
 const lowlight = createLowlight({ typescript, javascript, json, bash, redis: redisLanguage });
 // "shell" and "sh" fences are usually plain commands without a "$ " prompt, so read them as bash.
-lowlight.registerAlias({ bash: ['shell', 'sh', 'console'], typescript: ['ts', 'tsx'], javascript: ['js', 'jsx'] });
+lowlight.registerAlias({
+  bash: ['shell', 'sh', 'console'],
+  typescript: ['ts', 'tsx'],
+  javascript: ['js', 'jsx'],
+});
 
 /**
  * Highlights fenced code (`<pre><code class="language-x">`) with highlight.js grammars, as hast,
@@ -27,7 +31,8 @@ function visitCode(node: Root | Element): void {
   for (const child of node.children) {
     if (child.type !== 'element') continue;
     if (child.tagName === 'pre') {
-      for (const code of child.children) if (code.type === 'element' && code.tagName === 'code') highlight(code);
+      for (const code of child.children)
+        if (code.type === 'element' && code.tagName === 'code') highlight(code);
     } else {
       visitCode(child);
     }
@@ -35,7 +40,9 @@ function visitCode(node: Root | Element): void {
 }
 
 function highlight(code: Element): void {
-  const classes = Array.isArray(code.properties.className) ? code.properties.className.map(String) : [];
+  const classes = Array.isArray(code.properties.className)
+    ? code.properties.className.map(String)
+    : [];
   const language = classes.find((name) => name.startsWith('language-'))?.slice('language-'.length);
   if (!language || !lowlight.registered(language)) return;
   const result = lowlight.highlight(language, textOf(code));

@@ -19,17 +19,24 @@ export function rehypeTaskListLabels() {
 
 function labelCheckbox(item: Element): void {
   // remark-gfm puts the checkbox first, either directly in the <li> or in its first <p>.
-  const holder = item.children.find((c): c is Element => c.type === 'element' && c.tagName === 'p') ?? item;
+  const holder =
+    item.children.find((c): c is Element => c.type === 'element' && c.tagName === 'p') ?? item;
   const box = holder.children.find(
-    (c): c is Element => c.type === 'element' && c.tagName === 'input' && c.properties.type === 'checkbox',
+    (c): c is Element =>
+      c.type === 'element' && c.tagName === 'input' && c.properties.type === 'checkbox',
   );
   if (!box) return;
-  const label = holder.children.filter((c) => c !== box).map(textOf).join('').trim();
+  const label = holder.children
+    .filter((c) => c !== box)
+    .map(textOf)
+    .join('')
+    .trim();
   if (label) box.properties.ariaLabel = label;
 }
 
 function textOf(node: ElementContent): string {
   if (node.type === 'text') return node.value;
-  if (node.type === 'element' && node.tagName !== 'ul' && node.tagName !== 'ol') return node.children.map(textOf).join('');
+  if (node.type === 'element' && node.tagName !== 'ul' && node.tagName !== 'ol')
+    return node.children.map(textOf).join('');
   return '';
 }

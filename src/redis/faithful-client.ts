@@ -326,11 +326,17 @@ export class FaithfulClient {
     }
     // ioredis's argument transformers are keyed by exact name too.
     const argv = [wireName, ...normalizeArgs(wireName, args)];
-    const reply = this.engine.execute(this.conn, argv);
-    const result =
-      reply instanceof ReplyError
-        ? Promise.reject(stampCommand(reply, argv))
-        : Promise.resolve(shape(wireName, reply, buffers));
+    let result: Promise<unknown>;
+    try {
+      const reply = this.engine.execute(this.conn, argv);
+      result =
+        reply instanceof ReplyError
+          ? Promise.reject(stampCommand(reply, argv))
+          : Promise.resolve(shape(wireName, reply, buffers));
+    } catch (err) {
+      // An engine bug must surface as a rejection, never as a synchronous throw.
+      result = Promise.reject(err);
+    }
     return withCallback(result, callback);
   }
 

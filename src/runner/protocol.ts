@@ -77,3 +77,50 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
 export type ToWorker = z.infer<typeof toWorkerSchema>;
 /** A message from the worker. */
 export type FromWorker = z.infer<typeof fromWorkerSchema>;
+
+/**
+ * `verify --redis`: the worker thread's requests to the host, which owns the sockets to the
+ * real server. Arguments are strings or bytes; replies are whatever ioredis resolved to.
+ */
+const wireArgSchema = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array)]);
+
+/** Schema of one request from the worker's server backend to the host. */
+export const redisRequestSchema = z.object({
+  id: z.number().int(),
+  /** Which of the check's two connections: the check's own (`host`) or the learner's. */
+  conn: z.enum(['host', 'learner']),
+  op: z.discriminatedUnion('type', [
+    /** Empties the database and resets the learner's connection, before and after a check. */
+    z.object({ type: z.literal('reset') }),
+    /** One ioredis method call, e.g. `get`, `hsetBuffer` or `call`. */
+    z.object({ type: z.literal('command'), method: z.string(), args: z.array(wireArgSchema) }),
+    /** A pipeline or MULTI/EXEC, sent as one batch. */
+    z.object({
+      type: z.literal('batch'),
+      transaction: z.boolean(),
+      commands: z.array(z.object({ method: z.string(), args: z.array(wireArgSchema) })),
+    }),
+    /** The keyspace as the check left it. */
+    z.object({ type: z.literal('snapshot') }),
+  ]),
+});
+
+/** An error as it crosses from the host: Redis's text, and whether Redis replied with it. */
+const redisErrorSchema = z.object({
+  message: z.string(),
+  reply: z.boolean(),
+  previousErrors: z.array(z.string()).optional(),
+});
+
+/** Schema of the host's answer to one request. */
+export const redisResponseSchema = z.union([
+  z.object({ id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ id: z.number().int(), ok: z.literal(false), error: redisErrorSchema }),
+]);
+
+/** A request to the host's Redis connections. */
+export type RedisRequest = z.infer<typeof redisRequestSchema>;
+/** The host's answer. */
+export type RedisResponse = z.infer<typeof redisResponseSchema>;
+/** An error as sent by the host. */
+export type RedisWireError = z.infer<typeof redisErrorSchema>;

@@ -3,6 +3,8 @@
  * Node load different builds of ioredis-mock (the browser one needs a shim), and because a real
  * server (`verify --redis`) is a different backend altogether.
  */
+import { withFidelity } from '../redis/faithful-client.ts';
+import { takeKeyspaceSnapshot, type KeyspaceSnapshot, type RawStore } from './keyspace-snapshot.ts';
 import type { KeyspaceEntry } from './report.ts';
 import type { RawRedis } from './sandbox-redis.ts';
 
@@ -16,6 +18,8 @@ export interface Store {
   snapshot(): Promise<KeyspaceEntry[]>;
   /** Empties the store and gives it back. */
   close(): Promise<void>;
+  /** Raw keys and values for the in-page console (absent where a backend can't copy them). */
+  rawSnapshot?(): KeyspaceSnapshot;
 }
 
 /** A source of fresh stores. */
@@ -49,33 +53,45 @@ interface MockExpires {
 /**
  * A backend over ioredis-mock. Its stores are module-global and keyed by host:port/db, and a
  * new client costs milliseconds (it binds hundreds of commands), so stores are pooled with
- * their two clients: a closed store is flushed, its clients reset, and the whole is reused.
+ * their two mock clients: a closed store is flushed, its clients reset, and the whole is reused.
  * Facades of a closed check refuse commands, so a reused store leaks nothing between checks.
+ *
+ * The learner's client answers like Redis 7: it is the fidelity layer (withFidelity) over the
+ * learner's mock, made afresh for every store, because a fidelity connection carries state
+ * (SELECTed database, MULTI, WATCH) that must not leak into the next check; a connection is a
+ * small object, so this costs next to nothing. `host` (ctx.redis, snapshots, the inspector)
+ * stays the raw mock.
  */
 export function mockBackend(RedisMock: RedisMockConstructor): RedisBackend {
-  const free: { host: RawRedis; learner: RawRedis }[] = [];
+  const free: { host: RawRedis; learnerMock: RawRedis }[] = [];
   let created = 0;
+  const createPair = () => {
+    const name = `cachelab-store-${++created}`;
+    return {
+      host: new RedisMock({ host: name }) as RawRedis,
+      learnerMock: new RedisMock({ host: name }) as RawRedis,
+    };
+  };
   return {
     ttlAging: 'time-source',
     async openStore() {
-      let pooled = free.pop();
-      if (!pooled) {
-        const name = `cachelab-store-${++created}`;
-        pooled = {
-          host: new RedisMock({ host: name }) as RawRedis,
-          learner: new RedisMock({ host: name }) as RawRedis,
-        };
-      }
-      const { host, learner } = pooled;
+      const pooled = free.pop() ?? createPair();
+      const { host, learnerMock } = pooled;
+      const learner = withFidelity(learnerMock) as unknown as RawRedis;
       return {
         host,
         learner,
         snapshot: async () => mockSnapshot(host),
+        // Date.now follows the realm clock, so TTLs are as the check's fake time left them.
+        rawSnapshot: () => takeKeyspaceSnapshot(host as unknown as RawStore, Date.now()),
         async close() {
+          // FLUSHALL through a fresh fidelity connection empties every database the learner
+          // SELECTed (the mock's own flushall only empties database 0).
+          await withFidelity(learnerMock).call('FLUSHALL');
           await (host.flushall as () => Promise<unknown>).call(host);
           await resetMockClient(host);
-          await resetMockClient(learner);
-          free.push({ host, learner });
+          await resetMockClient(learnerMock);
+          free.push(pooled);
         },
       };
     },

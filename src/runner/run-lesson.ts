@@ -15,6 +15,7 @@ import { createFakeDb } from './fake-db.ts';
 import { realmClock } from './harden.ts';
 import { CheckFailure, createLearnerProxy } from './learner-proxy.ts';
 import type { RedisBackend } from './redis-backend.ts';
+import type { KeyspaceSnapshot } from './keyspace-snapshot.ts';
 import type { CheckResult, RunError, RunReport } from './report.ts';
 import { createSandbox } from './sandbox.ts';
 import {
@@ -71,6 +72,8 @@ export async function runLesson(input: RunInput, options: RunOptions): Promise<R
 async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunReport> {
   const started = performance.now();
   const capture = createConsoleCapture();
+  // Raw keys of the final check's store, for the in-page console to start from.
+  let snapshot: KeyspaceSnapshot | undefined;
   const finish = (checks: CheckResult[], error?: RunError): RunReport => ({
     lesson: input.lesson,
     passed: !error && checks.length > 0 && checks.every((c) => c.passed),
@@ -78,6 +81,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
     ...(error ? { error } : {}),
     console: capture.text(),
     durationMs: round(performance.now() - started),
+    ...(snapshot ? { snapshot } : {}),
   });
 
   const compiled = transpileLearner(input.source);
@@ -189,6 +193,13 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
       keyspace = await store.snapshot();
     } catch {
       keyspace = undefined;
+    }
+    if (index === input.suite.checks.length - 1) {
+      try {
+        snapshot = store.rawSnapshot?.();
+      } catch {
+        snapshot = undefined;
+      }
     }
     await store.close();
     const result: CheckResult = {

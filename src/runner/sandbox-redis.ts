@@ -8,6 +8,7 @@ import { list as commandList } from '@ioredis/commands';
 import type { CommandLog, LoggedCommand } from './checks-api.ts';
 import type { TraceEntry } from './report.ts';
 import { formatClientReply, formatReply, typedFromClient } from '../redis/cli-format.ts';
+import { RedisError, ReplyError } from '../redis/reply-error.ts';
 
 /** The subset of an ioredis(-mock) client the facade drives. */
 export type RawRedis = Record<string, unknown>;
@@ -216,19 +217,27 @@ function resolverOf(facade: unknown): BindingResolver {
   return resolve;
 }
 
-/** Sends one command through a binding: recorded, Lua-guarded, callback-style supported. */
+/**
+ * Sends one command through a binding: recorded, Lua-guarded, callback-style supported.
+ * `call`/`callBuffer` put the command name first in `rawArgs`; it is recorded and Lua-guarded
+ * as that command, so `redis.call('EVAL', ...)` cannot skip the guard.
+ */
 function issue(binding: StoreBinding, name: string, rawArgs: unknown[]): Promise<unknown> {
   const args = [...rawArgs];
   const callback =
     typeof args[args.length - 1] === 'function'
       ? (args.pop() as (err: unknown, res?: unknown) => void)
       : undefined;
-  const guarded = guardLua(name, args);
-  const done = binding.recorder.begin(name.replace(/Buffer$/, ''), wireArgs(args));
+  const viaCall = name === 'call' || name === 'callBuffer';
+  const commandName = viaCall ? wireValue(args.shift()).toLowerCase() : name;
+  const guarded = viaCall
+    ? [commandName, ...guardLua(commandName, args)]
+    : guardLua(commandName, args);
+  const done = binding.recorder.begin(commandName.replace(/Buffer$/, ''), wireArgs(args));
   const method = binding.raw[name];
   let promise: Promise<unknown>;
   try {
-    if (typeof method !== 'function') throw new Error(`ERR unknown command '${name}'`);
+    if (typeof method !== 'function') throw new ReplyError(`ERR unknown command '${name}'`);
     promise = Promise.resolve(Reflect.apply(method, binding.raw, guarded));
   } catch (error) {
     promise = Promise.reject(error);
@@ -298,13 +307,18 @@ class SandboxPipeline {
     const sent: { name: string; args: string[] }[] = [];
     const markMulti = state.transaction ? binding.recorder.begin('multi', []) : undefined;
     for (const { name, args } of queue) {
-      const cleanArgs = typeof args[args.length - 1] === 'function' ? args.slice(0, -1) : args;
+      let cleanArgs = typeof args[args.length - 1] === 'function' ? args.slice(0, -1) : args;
+      // `pipeline.call('SET', ...)` is recorded and Lua-guarded as the command it names.
+      const viaCall = name === 'call';
+      const commandName = viaCall ? wireValue(cleanArgs[0]).toLowerCase() : name;
+      if (viaCall) cleanArgs = cleanArgs.slice(1);
       const wire = wireArgs(cleanArgs);
-      sent.push({ name: name.replace(/Buffer$/, '').toLowerCase(), args: wire });
-      marks.push(binding.recorder.begin(name.replace(/Buffer$/, ''), wire));
+      sent.push({ name: commandName.replace(/Buffer$/, '').toLowerCase(), args: wire });
+      marks.push(binding.recorder.begin(commandName.replace(/Buffer$/, ''), wire));
       const method = rawPipe[name];
-      if (typeof method !== 'function') throw new Error(`ERR unknown command '${name}'`);
-      Reflect.apply(method, rawPipe, guardLua(name, cleanArgs));
+      if (typeof method !== 'function') throw new ReplyError(`ERR unknown command '${name}'`);
+      const guarded = guardLua(commandName, cleanArgs);
+      Reflect.apply(method, rawPipe, viaCall ? [commandName, ...guarded] : guarded);
     }
     const markExec = state.transaction ? binding.recorder.begin('exec', []) : undefined;
     markMulti?.('OK', false);
@@ -323,6 +337,12 @@ class SandboxPipeline {
       callback?.(error);
       throw error;
     }
+  }
+
+  /** Queues any command by name, as ioredis's `pipeline.call('SET', 'k', 'v')`. */
+  call(...args: unknown[]): this {
+    pipelineOf(this).queue.push({ name: 'call', args });
+    return this;
   }
 
   /** Drops the queued commands. */
@@ -406,6 +426,16 @@ export class SandboxRedis {
     facadeState.set(this, resolve);
     Object.defineProperty(this, 'status', { value: 'ready', enumerable: true });
     harden(this);
+  }
+
+  /** Sends any command by name, as ioredis's `redis.call('SET', 'k', 'v')`. */
+  call(...args: unknown[]): Promise<unknown> {
+    return issue(resolverOf(this)(), 'call', args);
+  }
+
+  /** `call`, with Buffer replies. */
+  callBuffer(...args: unknown[]): Promise<unknown> {
+    return issue(resolverOf(this)(), 'callBuffer', args);
   }
 
   /** Starts a MULTI/EXEC transaction. */
@@ -529,8 +559,15 @@ export function isSandboxClient(value: unknown): boolean {
 
 let ioredisModule: object | undefined;
 
-/** The module learner code gets for `import ... from 'ioredis'`: default and named `Redis`. Hardened, so one per realm. */
+/** The module learner code gets for `import ... from 'ioredis'`: default and named `Redis`, `ReplyError`, `RedisError`. Hardened, so one per realm. */
 export function createIoredisModule(): object {
-  ioredisModule ??= harden({ __esModule: true, default: SandboxRedis, Redis: SandboxRedis });
+  // ReplyError is the class the fidelity layer rejects with, so `err instanceof ReplyError` holds.
+  ioredisModule ??= harden({
+    __esModule: true,
+    default: SandboxRedis,
+    Redis: SandboxRedis,
+    ReplyError,
+    RedisError,
+  });
   return ioredisModule;
 }

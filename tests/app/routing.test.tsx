@@ -32,9 +32,16 @@ describe('App routing', { timeout: 20_000 }, () => {
     renderApp('/lessons/key-value-basics');
     const article = screen.getByRole('article');
     expect(article).toContainElement(screen.getByRole('heading', { level: 1 }));
-    expect(within(article).getByRole('heading', { level: 2, name: 'Your task' })).toBeInTheDocument();
-    expect(article.querySelector('code.hljs.language-redis .hljs-keyword')).toHaveTextContent('SET');
-    expect(within(article).getByRole('img', { name: /Cache-aside/ })).toHaveAttribute('src', '/cache-aside.svg');
+    expect(
+      within(article).getByRole('heading', { level: 2, name: 'Your task' }),
+    ).toBeInTheDocument();
+    expect(article.querySelector('code.hljs.language-redis .hljs-keyword')).toHaveTextContent(
+      'SET',
+    );
+    expect(within(article).getByRole('img', { name: /Cache-aside/ })).toHaveAttribute(
+      'src',
+      '/cache-aside.svg',
+    );
   });
 
   it('has banner, navigation and main landmarks and a skip link to main', () => {
@@ -42,7 +49,10 @@ describe('App routing', { timeout: 20_000 }, () => {
     expect(screen.getByRole('banner')).toBeInTheDocument();
     expect(screen.getByRole('navigation', { name: 'Course' })).toBeInTheDocument();
     const main = screen.getByRole('main');
-    expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute('href', `#${main.id}`);
+    expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute(
+      'href',
+      `#${main.id}`,
+    );
   });
 
   it('marks the current lesson in the course menu', () => {
@@ -74,8 +84,14 @@ describe('App routing', { timeout: 20_000 }, () => {
     expect(screen.getByRole('link', { name: 'Continue: Cache patterns' })).toBeInTheDocument();
     const main = screen.getByRole('main');
     expect(within(main).getByText('1 of 3 lessons complete')).toBeInTheDocument();
-    expect(within(main).getByRole('link', { name: /Key-value basics \(complete\)/ })).toBeInTheDocument();
-    expect(within(main).getByRole('link', { name: /Cache patterns \(checks changed since you passed\)/ })).toBeInTheDocument();
+    expect(
+      within(main).getByRole('link', { name: /Key-value basics \(complete\)/ }),
+    ).toBeInTheDocument();
+    expect(
+      within(main).getByRole('link', {
+        name: /Cache patterns \(checks changed since you passed\)/,
+      }),
+    ).toBeInTheDocument();
   });
 
   it('shows a not-found page listing the lessons for an unknown slug', () => {
@@ -83,14 +99,20 @@ describe('App routing', { timeout: 20_000 }, () => {
     expect(screen.getByRole('heading', { level: 1, name: 'Lesson not found' })).toBeInTheDocument();
     expect(screen.getByText('/lessons/no-such-lesson')).toBeInTheDocument();
     const main = screen.getByRole('main');
-    expect(within(main).getByRole('link', { name: /Key naming/ })).toHaveAttribute('href', '/lessons/key-naming');
+    expect(within(main).getByRole('link', { name: /Key naming/ })).toHaveAttribute(
+      'href',
+      '/lessons/key-naming',
+    );
     expect(document.title).toBe('Not found · cachelab');
   });
 
   it('shows the not-found page for any other unknown path', () => {
     renderApp('/nope/deeper');
     expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Back to the course outline' })).toHaveAttribute('href', '/');
+    expect(screen.getByRole('link', { name: 'Back to the course outline' })).toHaveAttribute(
+      'href',
+      '/',
+    );
   });
 
   it('links to the next lesson only from the first, and to both neighbours from the middle', () => {
@@ -107,7 +129,9 @@ describe('App routing', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     const { location } = renderApp('/lessons/cache-patterns');
     const nav = () => screen.getByRole('navigation', { name: 'Previous and next lesson' });
-    expect(within(nav()).getByRole('link', { name: /Previous: Key-value basics/ })).toBeInTheDocument();
+    expect(
+      within(nav()).getByRole('link', { name: /Previous: Key-value basics/ }),
+    ).toBeInTheDocument();
 
     await user.click(within(nav()).getByRole('link', { name: /Next: Key naming/ }));
     expect(location.history.at(-1)).toBe('/lessons/key-naming');
@@ -119,9 +143,15 @@ describe('App routing', { timeout: 20_000 }, () => {
   });
 
   it('shows an invalid lesson file, with its file and field, instead of a blank page', () => {
-    const error = new LessonError('lessons/02-x/lesson.md', 'Invalid input: expected string, received undefined', 'title');
+    const error = new LessonError(
+      'lessons/02-x/lesson.md',
+      'Invalid input: expected string, received undefined',
+      'title',
+    );
     renderApp('/lessons/key-value-basics', { course: { ok: false, error } });
-    expect(screen.getByRole('heading', { level: 1, name: 'A lesson file needs fixing' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { level: 1, name: 'A lesson file needs fixing' }),
+    ).toBeInTheDocument();
     const alert = screen.getByRole('alert');
     expect(within(alert).getByText('lessons/02-x/lesson.md')).toBeInTheDocument();
     expect(within(alert).getByText('title')).toBeInTheDocument();

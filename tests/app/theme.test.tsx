@@ -31,13 +31,19 @@ describe('theme toggle', { timeout: 20_000 }, () => {
   it('starts light when the system prefers light', () => {
     preferDark(false);
     renderApp('/');
-    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
   });
 
   it('follows a system preference for dark', () => {
     preferDark(true);
     renderApp('/');
-    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     expect(document.documentElement.dataset.theme).toBe('dark');
   });
 
@@ -46,13 +52,19 @@ describe('theme toggle', { timeout: 20_000 }, () => {
     const user = userEvent.setup();
     renderApp('/');
     await user.click(screen.getByRole('button', { name: 'Dark theme' }));
-    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     expect(document.documentElement.dataset.theme).toBe('dark');
     expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
 
     cleanup();
     renderApp('/lessons/key-value-basics');
-    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
 
     await user.click(screen.getByRole('button', { name: 'Dark theme' }));
     expect(document.documentElement.dataset.theme).toBe('light');
@@ -63,13 +75,19 @@ describe('theme toggle', { timeout: 20_000 }, () => {
     preferDark(true);
     localStorage.setItem(THEME_STORAGE_KEY, 'light');
     renderApp('/');
-    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
   });
 
   it('ignores a corrupt stored value', () => {
     preferDark(false);
     localStorage.setItem(THEME_STORAGE_KEY, 'purple');
     renderApp('/');
-    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByRole('button', { name: 'Dark theme' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
   });
 });

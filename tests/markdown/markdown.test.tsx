@@ -19,7 +19,10 @@ describe('Markdown', () => {
       'href',
       '#hits-and-misses',
     );
-    expect(screen.getByRole('heading', { level: 3, name: 'Why it matters' })).toHaveAttribute('id', 'why-it-matters');
+    expect(screen.getByRole('heading', { level: 3, name: 'Why it matters' })).toHaveAttribute(
+      'id',
+      'why-it-matters',
+    );
   });
 
   it('turns a # heading in the body into an h2, so the page keeps one h1', () => {
@@ -35,7 +38,9 @@ describe('Markdown', () => {
   });
 
   it('highlights TypeScript', () => {
-    const { container } = render(<Markdown source={'```ts\nconst hit = await redis.get("k");\n```'} />);
+    const { container } = render(
+      <Markdown source={'```ts\nconst hit = await redis.get("k");\n```'} />,
+    );
     const code = container.querySelector('pre code.hljs')!;
     expect(code).toHaveClass('language-ts');
     expect(within(code as HTMLElement).getByText('const')).toHaveClass('hljs-keyword');
@@ -85,13 +90,21 @@ describe('Markdown', () => {
 
   it('drops javascript: links', () => {
     render(<Markdown source={'[click](javascript:alert(1))'} />);
-    expect(screen.getByText('click').closest('a')?.getAttribute('href') ?? '').not.toMatch(/javascript/i);
+    expect(screen.getByText('click').closest('a')?.getAttribute('href') ?? '').not.toMatch(
+      /javascript/i,
+    );
   });
 
   it('renders GFM tables', () => {
-    render(<Markdown source={'| Command | Does |\n| --- | --- |\n| GET | reads |\n| SET | writes |'} />);
+    render(
+      <Markdown source={'| Command | Does |\n| --- | --- |\n| GET | reads |\n| SET | writes |'} />,
+    );
     const table = screen.getByRole('table');
-    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Command', 'Does']);
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((th) => th.textContent),
+    ).toEqual(['Command', 'Does']);
     expect(within(table).getByRole('cell', { name: 'writes' })).toBeInTheDocument();
   });
 
@@ -115,12 +128,20 @@ describe('Markdown', () => {
 
   it('loads root-relative images from public/ under the base path', () => {
     render(<Markdown source={'![A diagram](/cache-aside.svg)'} baseUrl="/course/" />);
-    expect(screen.getByRole('img', { name: 'A diagram' })).toHaveAttribute('src', '/course/cache-aside.svg');
+    expect(screen.getByRole('img', { name: 'A diagram' })).toHaveAttribute(
+      'src',
+      '/course/cache-aside.svg',
+    );
   });
 
   it('leaves external images and in-page links alone', () => {
-    render(<Markdown source={'![Ext](https://example.com/a.png) [Jump](#top)'} baseUrl="/course/" />);
-    expect(screen.getByRole('img', { name: 'Ext' })).toHaveAttribute('src', 'https://example.com/a.png');
+    render(
+      <Markdown source={'![Ext](https://example.com/a.png) [Jump](#top)'} baseUrl="/course/" />,
+    );
+    expect(screen.getByRole('img', { name: 'Ext' })).toHaveAttribute(
+      'src',
+      'https://example.com/a.png',
+    );
     expect(screen.getByRole('link', { name: 'Jump' })).toHaveAttribute('href', '#top');
   });
 

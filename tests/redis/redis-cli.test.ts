@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { runRedisCli } from '../../src/cli/redis-cli.ts';
+import { completeCommand, runRedisCli } from '../../src/cli/redis-cli.ts';
 
 async function cli(
   args: string[],
@@ -81,5 +81,10 @@ describe(runRedisCli, () => {
     expect(out).toContain('cachelab[2]> ');
     expect(out).toContain('cachelab[2](TX)> ');
     expect(out).toContain('1) PONG');
+  });
+
+  test('tab completes command names from the generated docs', () => {
+    expect(completeCommand('hgeta')).toEqual([['HGETALL'], 'hgeta']);
+    expect(completeCommand('GET k')).toEqual([[], 'GET k']);
   });
 });

@@ -257,6 +257,25 @@ describe('Workspace running code', () => {
     expect(await screen.findByText('5,000 more characters were left out.')).toBeInTheDocument();
   });
 
+  it('hands each finished run to the insight panels and to onRunComplete', async () => {
+    const onRunComplete = vi.fn();
+    const store = createProgressStore(persistentStorage());
+    const user = userEvent.setup();
+    render(
+      <Workspace
+        lesson={LESSON}
+        runner={fakeRunner()}
+        progress={store}
+        onRunComplete={onRunComplete}
+        renderInsight={({ checks }) => <p>insight sees {checks.length} checks</p>}
+      />,
+    );
+    expect(screen.getByText('insight sees 0 checks')).toBeInTheDocument();
+    await user.click(runButton());
+    expect(await screen.findByText('insight sees 1 checks')).toBeInTheDocument();
+    expect(onRunComplete).toHaveBeenCalledWith(expect.objectContaining({ passed: true }));
+  });
+
   it('gives the editor the dark theme when the app is dark', async () => {
     window.localStorage.setItem('cachelab:theme', 'dark');
     try {

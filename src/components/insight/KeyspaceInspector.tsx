@@ -13,6 +13,8 @@ export interface KeyspaceInspectorProps {
   selectedIndex?: number;
   /** Called when the learner picks another check. */
   onSelectedIndexChange?: (index: number) => void;
+  /** Id of a heading that names the region; without it the region is named "Keyspace inspector". */
+  labelledBy?: string;
 }
 
 function defaultIndex(checks: readonly CheckResult[]): number {
@@ -29,7 +31,11 @@ export function KeyspaceInspector({
   checks,
   selectedIndex,
   onSelectedIndexChange,
+  labelledBy,
 }: KeyspaceInspectorProps) {
+  const name = labelledBy
+    ? { 'aria-labelledby': labelledBy }
+    : { 'aria-label': 'Keyspace inspector' };
   const [ownIndex, setOwnIndex] = useState<{
     checks: readonly CheckResult[];
     index: number;
@@ -37,7 +43,7 @@ export function KeyspaceInspector({
   const selectId = useId();
   if (checks.length === 0) {
     return (
-      <section className="insight-keyspace" aria-label="Keyspace inspector">
+      <section className="insight-keyspace" {...name}>
         <p className="insight-empty">Run your code to see what it leaves in the store.</p>
       </section>
     );
@@ -48,7 +54,7 @@ export function KeyspaceInspector({
   const check = checks[index];
   const last = checks.length - 1;
   return (
-    <section className="insight-keyspace" aria-label="Keyspace inspector">
+    <section className="insight-keyspace" {...name}>
       <label htmlFor={selectId}>Show the store after </label>
       <select
         id={selectId}

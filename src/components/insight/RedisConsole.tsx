@@ -6,6 +6,8 @@ import './insight.css';
 export interface RedisConsoleProps {
   /** State and callbacks from `useRedisConsole`. */
   console: RedisConsoleState;
+  /** Id of a heading that names the region; without it the region is named "Redis console". */
+  labelledBy?: string;
 }
 
 /**
@@ -13,7 +15,8 @@ export interface RedisConsoleProps {
  * it. Up and Down walk the history. The output is a polite live log that keyboard users can
  * focus and scroll.
  */
-export function RedisConsole({ console: state }: RedisConsoleProps) {
+export function RedisConsole({ console: state, labelledBy }: RedisConsoleProps) {
+  const name = labelledBy ? { 'aria-labelledby': labelledBy } : { 'aria-label': 'Redis console' };
   const logRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const { lines, focusRequest } = state;
@@ -42,7 +45,7 @@ export function RedisConsole({ console: state }: RedisConsoleProps) {
   };
 
   return (
-    <section className="insight-console" aria-label="Redis console" aria-busy={state.busy}>
+    <section className="insight-console" {...name}>
       <div
         ref={logRef}
         className="insight-console-log"

@@ -27,7 +27,7 @@ export function RedisConsoleProvider({ client, children }: RedisConsoleProviderP
 
 // A component next to the provider that reads it; kept here so the pair is found together.
 /** The page's console, wherever the workspace places it; nothing outside a provider. */
-export function PageRedisConsole() {
+export function PageRedisConsole({ labelledBy }: { labelledBy?: string }) {
   const context = useConsoleContext();
-  return context ? <RedisConsole console={context.console} /> : null;
+  return context ? <RedisConsole console={context.console} labelledBy={labelledBy} /> : null;
 }

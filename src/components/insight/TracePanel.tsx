@@ -10,6 +10,8 @@ export interface TracePanelProps {
   checks: readonly CheckResult[];
   /** Characters of a command or reply shown before it is cut with an expand control. */
   maxChars?: number;
+  /** Id of a heading that names the region; without it the region is named "Command trace". */
+  labelledBy?: string;
 }
 
 /**
@@ -17,16 +19,17 @@ export interface TracePanelProps {
  * the way redis-cli and MONITOR print it, its reply, and when it happened. A failing check's
  * group starts open, because that is usually where the bug shows.
  */
-export function TracePanel({ checks, maxChars = 160 }: TracePanelProps) {
+export function TracePanel({ checks, maxChars = 160, labelledBy }: TracePanelProps) {
+  const name = labelledBy ? { 'aria-labelledby': labelledBy } : { 'aria-label': 'Command trace' };
   if (checks.length === 0) {
     return (
-      <section className="insight-trace" aria-label="Command trace">
+      <section className="insight-trace" {...name}>
         <p className="insight-empty">Run your code to see the commands it sends.</p>
       </section>
     );
   }
   return (
-    <section className="insight-trace" aria-label="Command trace">
+    <section className="insight-trace" {...name}>
       {checks.map((check, index) => (
         <TraceGroup key={`${index}:${check.name}`} check={check} maxChars={maxChars} />
       ))}

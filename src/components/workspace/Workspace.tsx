@@ -1,10 +1,18 @@
-import { lazy, Suspense, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useMemo,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { LazyCodeEditor } from '../../editor/LazyCodeEditor.tsx';
 import type { EditorMarker, RevealRequest } from '../../editor/editor-props.ts';
 import { useTheme } from '../../hooks/use-theme.ts';
 import type { Lesson } from '../../lessons/schema.ts';
 import type { ProgressStore } from '../../progress/progress-store.ts';
-import type { RunReport } from '../../runner/report.ts';
+import type { CheckResult, RunReport } from '../../runner/report.ts';
 import { CheckList } from './CheckList.tsx';
 import { ConsolePanel } from './ConsolePanel.tsx';
 import { DownloadCode } from './DownloadCode.tsx';
@@ -35,6 +43,10 @@ export interface WorkspaceProps {
   runner: WorkspaceRunner;
   /** Where code and completion are saved. */
   progress: ProgressStore;
+  /** Extra panels after the check results, before the editor (the trace, keyspace and console). */
+  renderInsight?: (run: { report?: RunReport; checks: readonly CheckResult[] }) => ReactNode;
+  /** Called after every finished run, e.g. to seed the Redis console with the final keyspace. */
+  onRunComplete?: (report: RunReport) => void;
 }
 
 function summaryOf(state: RunState): Pick<RunSummaryProps, 'text' | 'tone'> {
@@ -67,7 +79,13 @@ function markersOf(report: RunReport | undefined): EditorMarker[] {
  * The exercise: controls and results first (so Tab never has to cross Monaco, which keeps Tab
  * for indentation), then the editor. CSS shows the editor right under the toolbar.
  */
-export function Workspace({ lesson, runner, progress }: WorkspaceProps) {
+export function Workspace({
+  lesson,
+  runner,
+  progress,
+  renderInsight,
+  onRunComplete,
+}: WorkspaceProps) {
   const { slug, starter, solution, checksSource, hints } = lesson;
   const { theme } = useTheme();
   const snapshot = useProgressSnapshot(progress);
@@ -77,8 +95,11 @@ export function Workspace({ lesson, runner, progress }: WorkspaceProps) {
     starter,
   );
   const onReport = useCallback(
-    (report: RunReport) => progress.recordRun(slug, checksSource, report.passed),
-    [progress, slug, checksSource],
+    (report: RunReport) => {
+      progress.recordRun(slug, checksSource, report.passed);
+      onRunComplete?.(report);
+    },
+    [progress, slug, checksSource, onRunComplete],
   );
   const { state, run, clearConsole } = useRun(runner, slug, onReport);
   const [undoCode, setUndoCode] = useState<string | null>(null);
@@ -190,6 +211,7 @@ export function Workspace({ lesson, runner, progress }: WorkspaceProps) {
         <CheckList checks={state.checks} error={state.report?.error} onJump={jump} />
       </div>
 
+      {renderInsight?.({ report: state.report, checks: state.checks })}
       <ConsolePanel output={state.consoleText} onClear={clearConsole} />
       <HintsPanel
         hints={hints}

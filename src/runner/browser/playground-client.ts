@@ -94,7 +94,9 @@ export function createPlaygroundClient(options: PlaygroundClientOptions = {}): P
 
   const startTimer = (p: Pending) => {
     p.timer = setTimeout(() => {
-      kill(`The command took longer than ${timeoutMs / 1000} s, so the console store was restarted empty.`);
+      kill(
+        `The command took longer than ${timeoutMs / 1000} s, so the console store was restarted empty.`,
+      );
     }, timeoutMs);
   };
 
@@ -125,7 +127,10 @@ export function createPlaygroundClient(options: PlaygroundClientOptions = {}): P
       kill('The console store crashed and was restarted empty.');
     });
     worker = w;
-    startupTimer = setTimeout(() => kill('The console store did not start in time. Try again.'), startupTimeoutMs);
+    startupTimer = setTimeout(
+      () => kill('The console store did not start in time. Try again.'),
+      startupTimeoutMs,
+    );
     return w;
   };
 

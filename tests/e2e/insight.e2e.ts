@@ -1,0 +1,110 @@
+/**
+ * Issue 7 in real Chromium: lesson 1's solution leaves its commands in the trace, and the in-page
+ * redis-cli console answers like redis-cli.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, launchBrowser, ROOT, screenshot } from './browser.ts';
+
+const solution = readFileSync(
+  path.join(ROOT, 'lessons', '01-key-value-basics', 'solution.ts'),
+  'utf8',
+);
+
+let browser: Browser;
+let page: Page;
+
+/** Replaces the editor's code verbatim with a synthetic paste (typing would be auto-indented). */
+async function pasteIntoEditor(code: string): Promise<void> {
+  // Monaco 0.57 takes input through an EditContext element, which a click on the text focuses.
+  const lines = page.locator('.monaco-editor .view-lines').first();
+  await lines.waitFor({ timeout: 30_000 });
+  await lines.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement?.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true }),
+    );
+  }, code);
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.goto(`${baseUrl()}/lessons/key-value-basics`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('insight: trace and console', () => {
+  it('shows SET "user:…" and GET "popular_posts" in the trace after running the solution', async () => {
+    await pasteIntoEditor(solution);
+    await page.getByRole('button', { name: /^Run/ }).first().click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Run summary' }).textContent(), {
+        timeout: 30_000,
+      })
+      .toMatch(/^All \d+ checks passed/);
+    const trace = page.getByRole('region', { name: 'Command trace' });
+    // Passing checks start collapsed; open them all.
+    const collapsed = trace.locator('button[aria-expanded="false"]');
+    while ((await collapsed.count()) > 0) await collapsed.first().click();
+    const text = await trace.innerText();
+    expect(text).toMatch(/SET "user:\d+" "\{\\"id\\":/);
+    expect(text).toContain('GET "popular_posts"');
+    await screenshot(page, 'insight-trace');
+  });
+
+  it('answers the three console commands the way redis-cli does', async () => {
+    const input = page.getByRole('textbox', { name: 'Redis command' });
+    const log = page.getByRole('log', { name: 'Redis console output' });
+    for (const command of ['SET greeting hello', 'GET greeting', 'INCR greeting']) {
+      await input.fill(command);
+      await input.press('Enter');
+    }
+    await expect
+      .poll(() => log.innerText(), { timeout: 30_000 })
+      .toContain('(error) ERR value is not an integer or out of range');
+    const lines = (await log.innerText())
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const at = lines.indexOf('redis> SET greeting hello');
+    expect(lines.slice(at, at + 6)).toEqual([
+      'redis> SET greeting hello',
+      'OK',
+      'redis> GET greeting',
+      '"hello"',
+      'redis> INCR greeting',
+      '(error) ERR value is not an integer or out of range',
+    ]);
+    await screenshot(page, 'insight-console');
+  });
+
+  it('starts the console store from what the last run left', async () => {
+    const input = page.getByRole('textbox', { name: 'Redis command' });
+    await input.fill('GET popular_posts');
+    await input.press('Enter');
+    const log = page.getByRole('log', { name: 'Redis console output' });
+    await expect
+      .poll(() => log.innerText(), { timeout: 10_000 })
+      .toMatch(/redis> GET popular_posts\s+"\[\{\\"id\\":1/);
+  });
+
+  it('sends a lesson’s redis snippet to the console with "Try it"', async () => {
+    await page.getByRole('button', { name: 'Try it' }).first().click();
+    const log = page.getByRole('log', { name: 'Redis console output' });
+    await expect
+      .poll(() => log.innerText(), { timeout: 10_000 })
+      .toMatch(/redis> DEL greeting\s+\(integer\) 1\s+redis> GET greeting\s+\(nil\)/);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Redis command');
+  });
+});

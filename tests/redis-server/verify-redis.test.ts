@@ -1,0 +1,182 @@
+/**
+ * `cachelab verify --redis <url>` against the redis-server that `npm run test:redis` started.
+ * Each test uses its own database (the URL's path), so the other server tests' FLUSHALLs on
+ * database 0 and these never meet.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const REDIS_URL = process.env.REDIS_URL;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin/cachelab.mjs');
+const scratch = mkdtempSync(path.join(tmpdir(), 'cachelab-verify-redis-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function urlFor(db: number): string {
+  return `${REDIS_URL!.replace(/\/\d*$/, '')}/${db}`;
+}
+
+function redisCli(db: number, ...args: string[]): string {
+  const result = spawnSync('redis-cli', ['-u', urlFor(db), ...args], { encoding: 'utf8' });
+  if (result.error) throw result.error;
+  return result.stdout.trim();
+}
+
+/** Total commands the server has processed, from INFO stats. */
+function commandsProcessed(): number {
+  const info = redisCli(0, 'INFO', 'stats');
+  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
+}
+
+function cachelab(
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * A one-lesson course whose second check leans on an ioredis-mock quirk through the check's
+ * own raw client: the mock accepts `SET k v EX 0`, Redis rejects it.
+ */
+function quirkCourse(): string {
+  const dir = mkdtempSync(path.join(scratch, 'root-'));
+  const lesson = path.join(dir, 'lessons/01-quirk');
+  mkdirSync(lesson, { recursive: true });
+  writeFileSync(
+    path.join(lesson, 'lesson.md'),
+    '---\ntitle: Quirk\nsummary: A check that relies on the mock.\nhints:\n  - One\n  - Two\n---\n\n## Quirk\n\nText.\n',
+  );
+  writeFileSync(
+    path.join(lesson, 'solution.ts'),
+    "export async function save(redis: any) {\n  await redis.set('greeting', 'hello');\n}\n",
+  );
+  writeFileSync(path.join(lesson, 'starter.ts'), 'export async function save(redis: any) {}\n');
+  writeFileSync(
+    path.join(lesson, 'checks.ts'),
+    `import { defineChecks } from 'cachelab/checks';
+
+export default defineChecks<{ save(redis: unknown): Promise<void> }>({
+  exports: ['save'],
+  checks: [
+    {
+      name: 'save stores the greeting',
+      async run({ learner, client, redis, expect }) {
+        await learner.save(client);
+        expect(await redis.get('greeting')).to.equal('hello');
+      },
+    },
+    {
+      name: 'the store takes an expiry of zero',
+      async run({ learner, client, redis, expect }) {
+        await learner.save(client);
+        expect(await redis.set('other', 'v', 'EX', 0)).to.equal('OK');
+      },
+    },
+  ],
+});
+`,
+  );
+  return dir;
+}
+
+describe.runIf(REDIS_URL)('cachelab verify --redis', () => {
+  test('passes for every lesson against the real server, and leaves the database empty', async () => {
+    const before = commandsProcessed();
+    const { code, stdout, stderr } = await cachelab('verify', '--redis', urlFor(9), '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.ok).toBe(true);
+    expect(result.redis).toBe(urlFor(9));
+    expect(result.lessons.map((l: { lesson: string }) => l.lesson)).toEqual([
+      'key-value-basics',
+      'cache-patterns',
+      'key-naming',
+      'expiry',
+      'rate-limiting',
+      'sessions',
+    ]);
+    for (const lesson of result.lessons) {
+      expect(lesson).toMatchObject({ solutionPassed: true, starterFailed: true, problems: [] });
+      expect(lesson.mismatches).toEqual([]);
+    }
+    // The checks really ran on the server: hundreds of commands, not a handful of probes.
+    expect(commandsProcessed() - before).toBeGreaterThan(500);
+    expect(redisCli(9, 'DBSIZE')).toBe('0');
+  }, 180_000);
+
+  test('refuses a database that holds keys, exits 2, and leaves the data intact', async () => {
+    redisCli(10, 'SET', 'user:1', 'precious');
+    redisCli(10, 'EXPIRE', 'user:1', '1000');
+    const { code, stdout, stderr } = await cachelab(
+      'verify',
+      '--redis',
+      urlFor(10),
+      '--lesson',
+      'expiry',
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/refusing to run: database 10 .* holds 1 key/);
+    expect(stderr).toContain('--flush');
+    expect(redisCli(10, 'GET', 'user:1')).toBe('precious');
+    expect(Number(redisCli(10, 'TTL', 'user:1'))).toBeGreaterThan(990);
+    expect(redisCli(10, 'DBSIZE')).toBe('1');
+  }, 60_000);
+
+  test('--flush empties a non-empty database, runs, and touches no other database', async () => {
+    redisCli(11, 'SET', 'old', 'x');
+    redisCli(12, 'SET', 'neighbour', 'keep me');
+    const { code, stdout } = await cachelab(
+      'verify',
+      '--redis',
+      urlFor(11),
+      '--flush',
+      '--lesson',
+      'rate-limiting',
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).lessons[0]).toMatchObject({ lesson: 'rate-limiting', problems: [] });
+    expect(redisCli(11, 'EXISTS', 'old')).toBe('0');
+    expect(redisCli(12, 'GET', 'neighbour')).toBe('keep me');
+  }, 60_000);
+
+  test('reports a check that passes on the sandbox but fails on Redis', async () => {
+    const course = quirkCourse();
+    const json = await cachelab('verify', '--root', course, '--redis', urlFor(13), '--json');
+    expect(json.code).toBe(1);
+    const lesson = JSON.parse(json.stdout).lessons[0];
+    const quirk = {
+      check: 'the store takes an expiry of zero',
+      sandboxPassed: true,
+      redisPassed: false,
+      message: "ReplyError: ERR invalid expire time in 'set' command",
+    };
+    expect(lesson.mismatches).toEqual([
+      { file: 'solution.ts', ...quirk },
+      { file: 'starter.ts', ...quirk },
+    ]);
+    expect(lesson.problems).toContain(
+      `solution.ts "the store takes an expiry of zero" passes on the sandbox but fails on Redis: ReplyError: ERR invalid expire time in 'set' command`,
+    );
+    // The starter fails the first check everywhere; the quirky check passes on the mock only.
+    expect(lesson.starterFailed).toBe(true);
+
+    const human = await cachelab('verify', '--root', course, '--redis', urlFor(13));
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('✗ quirk: Quirk (2 checks, ');
+    expect(human.stdout).toContain('passes on the sandbox but fails on Redis');
+  }, 60_000);
+});
