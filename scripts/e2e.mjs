@@ -8,8 +8,10 @@
  *
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium); E2E_SKIP_BUILD=1 reuses the last build;
  * E2E_OUT_DIR (default dist-e2e) gives concurrent runs their own build folder.
- * The tests get E2E_BASE_URL, E2E_DIST_DIR and CHROMIUM_PATH (not BASE_URL: Vitest sets that one
- * to Vite's `base`).
+ * A second build with `--base=/cachelab/` goes to `<outdir>-base/` and is served on its own port,
+ * so tests/e2e/subpath.e2e.ts can prove a sub-path deployment works.
+ * The tests get E2E_BASE_URL, E2E_SUBPATH_URL (e.g. http://127.0.0.1:PORT/cachelab/), E2E_DIST_DIR
+ * and CHROMIUM_PATH (not BASE_URL: Vitest sets that one to Vite's `base`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -64,19 +66,24 @@ async function waitForServer(url, timeoutMs, child) {
   throw new Error(`vite preview did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
+/** The sub-path the second e2e build is served under. */
+export const SUBPATH_BASE = '/cachelab/';
+
 /**
- * Builds (unless skipped) into `outDir` and starts `vite preview` on it; returns the base URL,
- * the output folder and a stop function. A separate folder keeps a dev's own dist/ untouched.
+ * Builds (unless skipped) into `outDir` and starts `vite preview` on it; returns the base URL
+ * (origin only, without `base`), the output folder and a stop function. A separate folder keeps
+ * a dev's own dist/ untouched. `base` (default "/") is passed to both build and preview.
  */
 export async function startPreview({
   build = process.env.E2E_SKIP_BUILD !== '1',
   outDir = process.env.E2E_OUT_DIR || 'dist-e2e',
+  base = '/',
 } = {}) {
   if (build) {
     // Build and server logs go to stderr, so callers (e.g. bench --json) keep stdout clean.
     const code = await run(
       process.execPath,
-      [viteBin, 'build', '--outDir', outDir, '--emptyOutDir'],
+      [viteBin, 'build', '--base', base, '--outDir', outDir, '--emptyOutDir'],
       process.env,
       ['ignore', 2, 2],
     );
@@ -89,6 +96,8 @@ export async function startPreview({
     [
       viteBin,
       'preview',
+      '--base',
+      base,
       '--outDir',
       outDir,
       '--host',
@@ -108,7 +117,7 @@ export async function startPreview({
     }
   };
   try {
-    await waitForServer(`${baseUrl}/`, 30_000, child);
+    await waitForServer(`${baseUrl}${base}`, 30_000, child);
   } catch (error) {
     stop();
     throw error;
@@ -124,26 +133,39 @@ async function main() {
     );
     process.exit(1);
   }
+  const outDir = process.env.E2E_OUT_DIR || 'dist-e2e';
   let preview;
-  try {
-    preview = await startPreview();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
+  let subpath;
   const stopAndExit = (code) => {
-    preview.stop();
+    preview?.stop();
+    subpath?.stop();
     process.exit(code);
   };
+  // Both builds at once: they are mostly single-threaded, so the second costs little extra.
+  // allSettled, so a server that did start is stopped when the other failed.
+  const started = await Promise.allSettled([
+    startPreview({ outDir }),
+    startPreview({ outDir: `${outDir}-base`, base: SUBPATH_BASE }),
+  ]);
+  preview = started[0].status === 'fulfilled' ? started[0].value : undefined;
+  subpath = started[1].status === 'fulfilled' ? started[1].value : undefined;
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    console.error(failed.reason instanceof Error ? failed.reason.message : failed.reason);
+    stopAndExit(1);
+  }
   process.on('SIGINT', () => stopAndExit(130));
   process.on('SIGTERM', () => stopAndExit(143));
-  console.log(`e2e: testing ${preview.baseUrl} with ${chromiumPath}`);
+  console.log(
+    `e2e: testing ${preview.baseUrl} and ${subpath.baseUrl}${SUBPATH_BASE} with ${chromiumPath}`,
+  );
   const code = await run(
     process.execPath,
     [vitestBin, 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)],
     {
       ...process.env,
       E2E_BASE_URL: preview.baseUrl,
+      E2E_SUBPATH_URL: `${subpath.baseUrl}${SUBPATH_BASE}`,
       E2E_DIST_DIR: preview.outDir,
       CHROMIUM_PATH: chromiumPath,
     },

@@ -1,5 +1,6 @@
 /**
- * Serves the runner worker with its own Content-Security-Policy.
+ * Serves the runner worker (and the console's playground worker) with its own
+ * Content-Security-Policy.
  *
  * A worker loaded from a URL obeys the CSP of its own script response, not the page's, and this
  * header is what stops learner code from reaching the network: `default-src 'none'` blocks fetch,
@@ -9,6 +10,9 @@
  *
  * Dev serves the worker as `/src/runner/browser/worker.ts?worker_file&type=module`; a build names
  * it `assets/runner-worker-[hash].js` (set here) so preview and static hosts can match it.
+ * The playground worker (the in-page Redis console) only runs typed Redis commands, but it gets
+ * the same policy so nothing it hosts can reach the network either; a build names it
+ * `assets/playground-worker-[hash].js` after its source file.
  * The plugin also pre-bundles the worker's dependencies in dev (see `config`).
  */
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
@@ -18,28 +22,36 @@ export const RUNNER_WORKER_CSP = "default-src 'none'; script-src 'self' 'unsafe-
 
 /** Source path of the worker entry, relative to the project root. */
 const WORKER_SOURCE = '/src/runner/browser/worker.ts';
+/** Source path of the console's playground worker entry. */
+const PLAYGROUND_SOURCE = '/src/runner/browser/playground-worker.ts';
 /** Where a build puts the worker entry; `[hash]` keeps long-term caching. */
 const WORKER_OUTPUT = 'assets/runner-worker-[hash].js';
-const BUILT_WORKER = /\/assets\/runner-worker-[\w-]+\.js$/;
+const PLAYGROUND_OUTPUT = 'assets/playground-worker-[hash].js';
+const BUILT_WORKER = /\/assets\/(?:runner|playground)-worker-[\w-]+\.js$/;
+/** Patterns for static hosts' header files, one per worker. */
+const STATIC_WORKER_PATTERNS = ['/assets/runner-worker-*', '/assets/playground-worker-*'];
 /** Packages only the worker imports, so the dev server cannot discover them from the page. */
 const WORKER_DEPENDENCIES = ['ioredis-mock', 'ses', 'sucrase', 'chai', '@ioredis/commands'];
 
-/** True when a dev-server request path is the runner worker script. */
+/** True when a dev-server request path is the runner or playground worker script. */
 export function isDevWorkerRequest(url: string, base = '/'): boolean {
   const [pathname, query = ''] = url.split('?', 2);
   const params = new URLSearchParams(query);
-  return pathname === joinBase(base, WORKER_SOURCE) && params.has('worker_file');
+  const sources = [WORKER_SOURCE, PLAYGROUND_SOURCE].map((source) => joinBase(base, source));
+  return sources.includes(pathname) && params.has('worker_file');
 }
 
-/** True when a preview / static request path is the built runner worker script. */
+/** True when a preview / static request path is the built runner or playground worker script. */
 export function isBuiltWorkerRequest(url: string, base = '/'): boolean {
   const pathname = url.split('?', 1)[0];
   return pathname.startsWith(joinBase(base, '/assets/')) && BUILT_WORKER.test(pathname);
 }
 
-/** A `_headers` file (Netlify and Cloudflare Pages format) carrying the worker's policy. */
+/** A `_headers` file (Netlify and Cloudflare Pages format) carrying the workers' policy. */
 export function staticHostHeaders(base = '/'): string {
-  return `${joinBase(base, '/assets/runner-worker-*')}\n  Content-Security-Policy: ${RUNNER_WORKER_CSP}\n`;
+  return STATIC_WORKER_PATTERNS.map(
+    (pattern) => `${joinBase(base, pattern)}\n  Content-Security-Policy: ${RUNNER_WORKER_CSP}\n`,
+  ).join('');
 }
 
 function joinBase(base: string, path: string): string {
@@ -59,10 +71,12 @@ export function runnerWorkerCsp(): Plugin {
         worker: {
           rolldownOptions: {
             output: {
-              entryFileNames: (chunk) =>
-                chunk.facadeModuleId?.replaceAll('\\', '/').endsWith(WORKER_SOURCE)
-                  ? WORKER_OUTPUT
-                  : 'assets/[name]-[hash].js',
+              entryFileNames: (chunk) => {
+                const source = chunk.facadeModuleId?.replaceAll('\\', '/');
+                if (source?.endsWith(WORKER_SOURCE)) return WORKER_OUTPUT;
+                if (source?.endsWith(PLAYGROUND_SOURCE)) return PLAYGROUND_OUTPUT;
+                return 'assets/[name]-[hash].js';
+              },
             },
           },
         },

@@ -38,7 +38,11 @@ export default function CodeEditor({
     performance.mark('cachelab:editor-ready');
     editorRef.current = editor;
     monacoRef.current = monaco;
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
+    // The editor's own text, not the `value` prop: a paste followed at once by Ctrl+Enter reaches
+    // here before React has re-rendered with the pasted code.
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () =>
+      onRunRef.current(editor.getValue()),
+    );
     decorationsRef.current = editor.createDecorationsCollection();
     setMounted(true);
   };

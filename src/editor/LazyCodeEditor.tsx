@@ -23,7 +23,7 @@ function PlainEditor({
         onKeyDown={(event) => {
           if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
             event.preventDefault();
-            onRun();
+            onRun(event.currentTarget.value);
           }
         }}
       />

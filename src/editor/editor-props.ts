@@ -26,8 +26,8 @@ export interface CodeEditorProps {
   value: string;
   /** Called as the learner types. */
   onChange: (value: string) => void;
-  /** Called on Ctrl/Cmd+Enter. */
-  onRun: () => void;
+  /** Called on Ctrl/Cmd+Enter with the editor's current text (React state may lag a paste). */
+  onRun: (value?: string) => void;
   /** App theme; Monaco uses vs or vs-dark to match. */
   theme: 'light' | 'dark';
   /** Accessible name of the editor. */

@@ -51,8 +51,13 @@ export const STATUS_REPLY_COMMANDS: ReadonlySet<string> = new Set([
   'pfmerge',
 ]);
 
+/** Strings whose every character is printable ASCII other than `\` and `"`. */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** sdscatrepr: a quoted string with redis-cli's escapes; bytes outside 0x20–0x7e become \xNN. */
 export function quoteBytes(value: RedisString): string {
+  // Fast path: printable ASCII without `\` or `"` is its own byte-for-byte rendering.
+  if (typeof value === 'string' && PLAIN_ASCII.test(value)) return `"${value}"`;
   let out = '"';
   for (const b of toBytes(value)) {
     if (b === 0x5c) out += '\\\\';

@@ -67,6 +67,8 @@ export function hardenRealm(): void {
     stackFiltering: 'verbose',
     // Keep the host's console as it is; learner code gets its own capture anyway.
     consoleTaming: 'unsafe',
+    // No "Removing unpermitted intrinsics" lines in every worker's console.
+    reporting: 'none',
   });
   // Host objects that learner code can get hold of through replies (Buffer from *Buffer
   // commands) are not intrinsics, so lockdown did not freeze them.

@@ -3,7 +3,7 @@
  * can start from exactly what the last run's final check left. Taken by the host from the mock's
  * internals after the check; learner code never sees this.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** Redis types the snapshot can carry, each with its raw value. */
 const valueSchema = z.discriminatedUnion('type', [
@@ -17,14 +17,14 @@ const valueSchema = z.discriminatedUnion('type', [
 
 /** Schema of one snapshot key: its name, type, raw value and remaining TTL. */
 export const snapshotEntrySchema = z.intersection(
-  z.object({ key: z.string(), ttlMs: z.number().int().positive().nullable() }),
+  z.object({ key: z.string(), ttlMs: z.nullable(z.int().check(z.positive())) }),
   valueSchema,
 );
 
 /** Schema of a whole snapshot as it crosses a worker boundary. */
 export const keyspaceSnapshotSchema = z.object({
   entries: z.array(snapshotEntrySchema),
-  omittedKeys: z.number().int().nonnegative(),
+  omittedKeys: z.int().check(z.nonnegative()),
 });
 
 /** One key with its raw value: hash fields and zset members as [field, value] / [member, score]. */

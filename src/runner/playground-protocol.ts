@@ -3,18 +3,22 @@
  * console. Both ends import this module and parse what arrives. Every request carries an id and
  * the page drops replies it is not waiting for.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { keyspaceSnapshotSchema } from './keyspace-snapshot.ts';
 
 /** Messages the page sends to the playground worker. */
 export const toPlaygroundSchema = z.discriminatedUnion('type', [
   /** Run one line of redis-cli input (a command, or HELP). */
-  z.object({ type: z.literal('exec'), id: z.number().int(), line: z.string().max(1_000_000) }),
+  z.object({
+    type: z.literal('exec'),
+    id: z.int(),
+    line: z.string().check(z.maxLength(1_000_000)),
+  }),
   /** Replace the store with a snapshot, or empty it when the snapshot is null. */
   z.object({
     type: z.literal('load'),
-    id: z.number().int(),
-    snapshot: keyspaceSnapshotSchema.nullable(),
+    id: z.int(),
+    snapshot: z.nullable(keyspaceSnapshotSchema),
   }),
 ]);
 
@@ -25,7 +29,7 @@ export const fromPlaygroundSchema = z.discriminatedUnion('type', [
   /** What redis-cli would print for the line; `error` marks an `(error) ...` reply. */
   z.object({
     type: z.literal('output'),
-    id: z.number().int(),
+    id: z.int(),
     text: z.string(),
     error: z.boolean(),
     /** True while a MULTI is open, so the prompt can show `(TX)` like redis-cli. */
@@ -34,8 +38,8 @@ export const fromPlaygroundSchema = z.discriminatedUnion('type', [
   /** The store was replaced; `keys` counts the keys it now holds. */
   z.object({
     type: z.literal('loaded'),
-    id: z.number().int(),
-    keys: z.number().int().nonnegative(),
+    id: z.int(),
+    keys: z.int().check(z.nonnegative()),
   }),
   /** The worker could not start its store at all. */
   z.object({ type: z.literal('fatal'), message: z.string() }),

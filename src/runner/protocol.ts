@@ -3,14 +3,14 @@
  * Both ends import this module and parse what arrives; nothing is cast. Every run carries an id,
  * and a receiver drops messages whose id it is not waiting for.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { keyspaceSnapshotSchema } from './keyspace-snapshot.ts';
 
 const runErrorSchema = z.object({
   kind: z.enum(['compile', 'load', 'timeout', 'memory', 'violation']),
   message: z.string(),
-  line: z.number().int().positive().optional(),
-  column: z.number().int().positive().optional(),
+  line: z.optional(z.int().check(z.positive())),
+  column: z.optional(z.int().check(z.positive())),
 });
 
 const traceEntrySchema = z.object({
@@ -24,21 +24,21 @@ const keyspaceEntrySchema = z.object({
   key: z.string(),
   type: z.string(),
   preview: z.string(),
-  ttlMs: z.number().nullable(),
+  ttlMs: z.nullable(z.number()),
 });
 
 /** Schema of one check's result as it crosses the worker boundary. */
 export const checkResultSchema = z.object({
   name: z.string(),
   passed: z.boolean(),
-  message: z.string().optional(),
-  line: z.number().int().positive().optional(),
-  column: z.number().int().positive().optional(),
+  message: z.optional(z.string()),
+  line: z.optional(z.int().check(z.positive())),
+  column: z.optional(z.int().check(z.positive())),
   durationMs: z.number(),
-  trace: z.array(traceEntrySchema).optional(),
-  traceOmitted: z.number().int().nonnegative().optional(),
-  keyspace: z.array(keyspaceEntrySchema).optional(),
-  clockAdvancedMs: z.number().optional(),
+  trace: z.optional(z.array(traceEntrySchema)),
+  traceOmitted: z.optional(z.int().check(z.nonnegative())),
+  keyspace: z.optional(z.array(keyspaceEntrySchema)),
+  clockAdvancedMs: z.optional(z.number()),
 });
 
 /** Schema of a whole run report as it crosses the worker boundary. */
@@ -46,10 +46,10 @@ export const runReportSchema = z.object({
   lesson: z.string(),
   passed: z.boolean(),
   checks: z.array(checkResultSchema),
-  error: runErrorSchema.optional(),
+  error: z.optional(runErrorSchema),
   console: z.string(),
   durationMs: z.number(),
-  snapshot: keyspaceSnapshotSchema.optional(),
+  snapshot: z.optional(keyspaceSnapshotSchema),
 });
 
 /** Messages the host sends to the worker. */
@@ -67,7 +67,7 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('check'),
     runId: z.string(),
-    index: z.number().int(),
+    index: z.int(),
     result: checkResultSchema,
   }),
   z.object({ type: z.literal('done'), runId: z.string(), report: runReportSchema }),
@@ -86,7 +86,7 @@ const wireArgSchema = z.union([z.string(), z.custom<Uint8Array>((v) => v instanc
 
 /** Schema of one request from the worker's server backend to the host. */
 export const redisRequestSchema = z.object({
-  id: z.number().int(),
+  id: z.int(),
   /** Which of the check's two connections: the check's own (`host`) or the learner's. */
   conn: z.enum(['host', 'learner']),
   op: z.discriminatedUnion('type', [
@@ -109,13 +109,13 @@ export const redisRequestSchema = z.object({
 const redisErrorSchema = z.object({
   message: z.string(),
   reply: z.boolean(),
-  previousErrors: z.array(z.string()).optional(),
+  previousErrors: z.optional(z.array(z.string())),
 });
 
 /** Schema of the host's answer to one request. */
 export const redisResponseSchema = z.union([
-  z.object({ id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
-  z.object({ id: z.number().int(), ok: z.literal(false), error: redisErrorSchema }),
+  z.object({ id: z.int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ id: z.int(), ok: z.literal(false), error: redisErrorSchema }),
 ]);
 
 /** A request to the host's Redis connections. */

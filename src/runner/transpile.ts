@@ -20,6 +20,19 @@ export type TranspileResult =
  * errors never block a run. `import`/`export` become `require`/`exports` for the wrapper.
  */
 export function transpileLearner(source: string): TranspileResult {
+  // Learners re-run unchanged code often; the result is plain data, so the last one is reused.
+  // Callers get a copy, so nothing they do to it can leak into the next run.
+  if (source !== lastSource || !lastResult) {
+    lastResult = transpileUncached(source);
+    lastSource = source;
+  }
+  return lastResult.ok ? { ...lastResult } : { ok: false, error: { ...lastResult.error } };
+}
+
+let lastSource: string | undefined;
+let lastResult: TranspileResult | undefined;
+
+function transpileUncached(source: string): TranspileResult {
   let code: string;
   try {
     code = transform(source, {

@@ -54,12 +54,13 @@ export function distDir(): string {
   return path.resolve(ROOT, process.env.E2E_DIST_DIR ?? 'dist');
 }
 
-/** Path of the built runner worker, e.g. "/assets/runner-worker-abc123.js". */
-export function builtWorkerPath(): string {
-  const assets = path.join(distDir(), 'assets');
-  const found = readdirSync(assets).filter((f) => /^runner-worker-[\w-]+\.js$/.test(f));
+/** Path of a built worker, e.g. "/assets/runner-worker-abc123.js" (or the playground one). */
+export function builtWorkerPath(kind: 'runner' | 'playground' = 'runner', dir = distDir()): string {
+  const assets = path.join(dir, 'assets');
+  const pattern = new RegExp(`^${kind}-worker-[\\w-]+\\.js$`);
+  const found = readdirSync(assets).filter((f) => pattern.test(f));
   if (found.length !== 1) {
-    throw new Error(`expected one runner-worker-*.js in ${assets}, found ${found.length}`);
+    throw new Error(`expected one ${kind}-worker-*.js in ${assets}, found ${found.length}`);
   }
   return `/assets/${found[0]}`;
 }

@@ -66,16 +66,25 @@ afterAll(async () => {
 });
 
 describe('the runner worker script', () => {
-  it('is served with its Content-Security-Policy header', async () => {
-    const response = await fetch(`${baseUrl()}${workerPath}`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toBe(RUNNER_WORKER_CSP);
+  it('is served with its Content-Security-Policy header, as is the console playground worker', async () => {
+    for (const worker of [workerPath, builtWorkerPath('playground')]) {
+      const response = await fetch(`${baseUrl()}${worker}`);
+      expect(response.status, worker).toBe(200);
+      expect(response.headers.get('content-security-policy'), worker).toBe(RUNNER_WORKER_CSP);
+    }
+    // Ordinary scripts do not get the worker's policy.
+    const page = await fetch(`${baseUrl()}/`);
+    expect(page.headers.get('content-security-policy')).toBeNull();
   });
 
   it('is listed in the _headers file the build writes for static hosts', () => {
     const headers = readFileSync(path.join(distDir(), '_headers'), 'utf8');
-    expect(headers).toContain('/assets/runner-worker-*');
-    expect(headers).toContain(`Content-Security-Policy: ${RUNNER_WORKER_CSP}`);
+    expect(headers).toContain(
+      `/assets/runner-worker-*\n  Content-Security-Policy: ${RUNNER_WORKER_CSP}\n`,
+    );
+    expect(headers).toContain(
+      `/assets/playground-worker-*\n  Content-Security-Policy: ${RUNNER_WORKER_CSP}\n`,
+    );
   });
 
   it('starts in Chromium: the ioredis-mock shim, lockdown, the network probe and the self-test pass', async () => {

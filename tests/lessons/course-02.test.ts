@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import suite from '../../lessons/02-cache-patterns/checks.ts';
 import SOLUTION from '../../lessons/02-cache-patterns/solution.ts?raw';
-import { checkNamed, GRADE_TIMEOUT_MS, gradeLessonSource } from './grade-lesson-source.ts';
+import { checkNamed, describeVariants } from './grade-lesson-source.ts';
 
 const SLUG = 'cache-patterns';
 const check = (start: string) => checkNamed(suite, start);
@@ -229,26 +228,4 @@ export async function flush(redis: Redis, db: ProductDb): Promise<number> {
   },
 ];
 
-describe('lesson 02-cache-patterns', () => {
-  it.each(wrong)(
-    'rejects an implementation that $name',
-    async ({ source, fails }) => {
-      const report = await gradeLessonSource(SLUG, source);
-      expect(report.error).toBeUndefined();
-      const result = report.checks.find((c) => c.name === fails);
-      expect(result?.passed, `check "${fails}"`).toBe(false);
-    },
-    GRADE_TIMEOUT_MS,
-  );
-
-  it.each(correct)(
-    'accepts $name',
-    async ({ source }) => {
-      const report = await gradeLessonSource(SLUG, source);
-      expect(report.error).toBeUndefined();
-      expect(report.checks.filter((c) => !c.passed)).toEqual([]);
-      expect(report.checks).toHaveLength(suite.checks.length);
-    },
-    GRADE_TIMEOUT_MS,
-  );
-});
+describeVariants('lesson 02-cache-patterns', SLUG, suite, { wrong, correct });

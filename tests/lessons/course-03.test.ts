@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import suite from '../../lessons/03-key-naming/checks.ts';
 import SOLUTION from '../../lessons/03-key-naming/solution.ts?raw';
-import { checkNamed, GRADE_TIMEOUT_MS, gradeLessonSource } from './grade-lesson-source.ts';
+import { checkNamed, describeVariants } from './grade-lesson-source.ts';
 
 const SLUG = 'key-naming';
 const check = (start: string) => checkNamed(suite, start);
@@ -181,26 +180,4 @@ export async function findKeys(redis: Redis, type: string): Promise<string[]> {
   },
 ];
 
-describe('lesson 03-key-naming', () => {
-  it.each(wrong)(
-    'rejects an implementation that $name',
-    async ({ source, fails }) => {
-      const report = await gradeLessonSource(SLUG, source);
-      expect(report.error).toBeUndefined();
-      const result = report.checks.find((c) => c.name === fails);
-      expect(result?.passed, `check "${fails}"`).toBe(false);
-    },
-    GRADE_TIMEOUT_MS,
-  );
-
-  it.each(correct)(
-    'accepts $name',
-    async ({ source }) => {
-      const report = await gradeLessonSource(SLUG, source);
-      expect(report.error).toBeUndefined();
-      expect(report.checks.filter((c) => !c.passed)).toEqual([]);
-      expect(report.checks).toHaveLength(suite.checks.length);
-    },
-    GRADE_TIMEOUT_MS,
-  );
-});
+describeVariants('lesson 03-key-naming', SLUG, suite, { wrong, correct });

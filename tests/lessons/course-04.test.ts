@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import suite from '../../lessons/04-expiry/checks.ts';
 import SOLUTION from '../../lessons/04-expiry/solution.ts?raw';
-import { checkNamed, GRADE_TIMEOUT_MS, gradeLessonSource } from './grade-lesson-source.ts';
+import { checkNamed, describeVariants } from './grade-lesson-source.ts';
 
 const SLUG = 'expiry';
 const check = (start: string) => checkNamed(suite, start);
@@ -140,26 +139,4 @@ export function redeemCode(redis, userId, code) {
   },
 ];
 
-describe('lesson 04-expiry', () => {
-  it.each(wrong)(
-    'rejects an implementation that $name',
-    async ({ source, fails }) => {
-      const report = await gradeLessonSource(SLUG, source);
-      expect(report.error).toBeUndefined();
-      const result = report.checks.find((c) => c.name === fails);
-      expect(result?.passed, `check "${fails}"`).toBe(false);
-    },
-    GRADE_TIMEOUT_MS,
-  );
-
-  it.each(correct)(
-    'accepts $name',
-    async ({ source }) => {
-      const report = await gradeLessonSource(SLUG, source);
-      expect(report.error).toBeUndefined();
-      expect(report.checks.filter((c) => !c.passed)).toEqual([]);
-      expect(report.checks).toHaveLength(suite.checks.length);
-    },
-    GRADE_TIMEOUT_MS,
-  );
-});
+describeVariants('lesson 04-expiry', SLUG, suite, { wrong, correct });

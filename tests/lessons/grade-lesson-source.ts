@@ -2,7 +2,7 @@
  * Grades learner source against a lesson through the real Node host (worker thread, sandbox,
  * fidelity client), the same path `cachelab grade` takes. One runner per test file.
  */
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { createNodeRunner, type NodeRunner } from '../../src/cli/node-host.ts';
 import type { CheckSuite } from '../../src/runner/checks-api.ts';
@@ -31,4 +31,54 @@ export function checkNamed(suite: CheckSuite<never>, start: string): string {
   if (found.length !== 1)
     throw new Error(`expected one check starting "${start}", found ${found.length}`);
   return found[0].name;
+}
+
+/** A learner file that must fail the named check. */
+export interface WrongImplementation {
+  /** Completes "rejects an implementation that ...". */
+  name: string;
+  /** The full name of a check it must fail. */
+  fails: string;
+  /** The learner's source. */
+  source: string;
+}
+
+/** A correct learner file that must pass every check. */
+export interface CorrectVariant {
+  /** Completes "accepts ...". */
+  name: string;
+  /** The learner's source. */
+  source: string;
+}
+
+/** Grades each wrong implementation (must fail its named check) and each correct variant (must pass all). */
+export function describeVariants(
+  title: string,
+  slug: string,
+  suite: CheckSuite<never>,
+  variants: { wrong: readonly WrongImplementation[]; correct: readonly CorrectVariant[] },
+): void {
+  describe(title, () => {
+    it.each(variants.wrong)(
+      'rejects an implementation that $name',
+      async ({ source, fails }) => {
+        const report = await gradeLessonSource(slug, source);
+        expect(report.error).toBeUndefined();
+        const result = report.checks.find((c) => c.name === fails);
+        expect(result?.passed, `check "${fails}"`).toBe(false);
+      },
+      GRADE_TIMEOUT_MS,
+    );
+
+    it.each(variants.correct)(
+      'accepts $name',
+      async ({ source }) => {
+        const report = await gradeLessonSource(slug, source);
+        expect(report.error).toBeUndefined();
+        expect(report.checks.filter((c) => !c.passed)).toEqual([]);
+        expect(report.checks).toHaveLength(suite.checks.length);
+      },
+      GRADE_TIMEOUT_MS,
+    );
+  });
 }

@@ -351,6 +351,20 @@ describe('createRunnerClient', () => {
     await second;
   });
 
+  it('posts a run to a ready, idle worker synchronously, before any microtask', async () => {
+    client = makeClient({ spare: false });
+    client.warm();
+    await workers[0].boot();
+    const result = client.run('lesson-a', 'code');
+    expect(runMessage(workers[0]).source).toBe('code');
+    workers[0].emit({ type: 'done', runId: runMessage(workers[0]).runId, report: report() });
+    await expect(result).resolves.toMatchObject({ lesson: 'key-value-basics' });
+    // Idle again once the run settled: the next run is posted at once too.
+    await flush();
+    client.run('lesson-a', 'again').catch(() => undefined);
+    expect(runMessage(workers[0]).source).toBe('again');
+  });
+
   it('sends runs one at a time, never while another run is in flight', async () => {
     client = makeClient({ spare: false });
     const first = client.run('key-value-basics', 'one');

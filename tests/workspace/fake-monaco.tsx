@@ -22,6 +22,7 @@ function makeSpies() {
     ),
     createDecorationsCollection: vi.fn(() => decorations),
     getModel: () => model,
+    getValue: () => value,
     revealLineInCenter: vi.fn(),
     setPosition: vi.fn(),
     focus: vi.fn(),
@@ -83,7 +84,11 @@ export function Editor({ value = '', onChange, onMount, options, theme }: FakeEd
       data-monaco-theme={theme}
       data-fake-monaco=""
       value={value}
-      onChange={(event) => onChange?.(event.target.value)}
+      onChange={(event) => {
+        // Like Monaco, the editor holds the new text at once, before React re-renders.
+        fakeMonaco.setValue(event.target.value);
+        onChange?.(event.target.value);
+      }}
     />
   );
 }

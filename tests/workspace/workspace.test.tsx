@@ -125,6 +125,49 @@ describe('Workspace running code', () => {
     );
   });
 
+  it('shows checks that finished while a slow run is still going', async () => {
+    const runner: WorkspaceRunner = {
+      warm: vi.fn(),
+      run: vi.fn(
+        (_lesson: string, _source: string, onCheck?: (i: number, r: CheckResult) => void) => {
+          onCheck?.(0, pass('saveUser stores JSON'));
+          return new Promise<RunReport>(() => undefined);
+        },
+      ),
+    };
+    const { user } = await renderWorkspace({ runner });
+    await user.click(runButton());
+    await waitFor(
+      () =>
+        expect(screen.getByRole('list', { name: 'Check results' })).toHaveTextContent(
+          'saveUser stores JSON',
+        ),
+      { timeout: 2000 },
+    );
+    expect(summary()).toHaveTextContent('Running…');
+  });
+
+  it('takes the previous results off screen once a new run has lasted a moment', async () => {
+    let call = 0;
+    const runner: WorkspaceRunner = {
+      warm: vi.fn(),
+      run: vi.fn(() => {
+        call += 1;
+        return call === 1 ? Promise.resolve(report()) : new Promise<RunReport>(() => undefined);
+      }),
+    };
+    const { user } = await renderWorkspace({ runner });
+    await user.click(runButton());
+    await waitFor(() => expect(summary()).toHaveTextContent('All 1 check passed'));
+    expect(screen.getByRole('list', { name: 'Check results' })).toBeInTheDocument();
+    await user.click(runButton());
+    await waitFor(
+      () => expect(screen.queryByRole('list', { name: 'Check results' })).not.toBeInTheDocument(),
+      { timeout: 2000 },
+    );
+    expect(summary()).toHaveTextContent('Running…');
+  });
+
   it('shows a busy Run button while the code runs', async () => {
     let finish!: (r: RunReport) => void;
     const runner = fakeRunner(() => new Promise<RunReport>((resolve) => (finish = resolve)));
@@ -216,6 +259,18 @@ describe('Workspace running code', () => {
     await act(async () => fakeMonaco.pressCtrlEnter());
     await waitFor(() => expect(summary()).toHaveTextContent('All 1 check passed'));
     expect(runner.run).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs and saves the code pasted in the same tick as Ctrl/Cmd+Enter', async () => {
+    const { runner, editor, storage } = await renderWorkspace();
+    act(() => {
+      fireEvent.change(editor(), { target: { value: 'pasted code' } });
+      fakeMonaco.pressCtrlEnter();
+    });
+    expect(JSON.parse(storage.read(STORAGE_KEY)!).lessons[LESSON.slug].code).toBe('pasted code');
+    expect(runner.run).toHaveBeenCalledTimes(1);
+    expect(runner.run.mock.calls[0]?.[1]).toBe('pasted code');
+    await waitFor(() => expect(summary()).toHaveTextContent('All 1 check passed'));
   });
 
   it('says when the runner is unavailable, keeps the code, and retries', async () => {

@@ -111,12 +111,17 @@ export function Workspace({
   const completion = progress.completionOf(slug, checksSource);
   void snapshot; // subscribed so completion and notices re-render on change
 
-  const startRun = useCallback(() => {
-    // Saved before every run: a run that takes the tab down must not take the code with it.
-    flush();
-    progress.saveCode(slug, code);
-    run(code);
-  }, [flush, progress, slug, code, run]);
+  const startRun = useCallback(
+    (editorValue?: string) => {
+      // The editor passes its own text: `code` may not yet hold a change made in the same tick.
+      const source = editorValue ?? code;
+      // Saved before every run: a run that takes the tab down must not take the code with it.
+      flush();
+      progress.saveCode(slug, source);
+      run(source);
+    },
+    [flush, progress, slug, code, run],
+  );
 
   const onEdit = useCallback(
     (next: string) => {

@@ -32,6 +32,9 @@ export interface RunState {
 
 const IDLE: RunState = { status: 'idle', checks: [], consoleText: '' };
 
+/** A run still going after this long replaces the previous results with its finished checks. */
+const STREAM_AFTER_MS = 100;
+
 /**
  * Runs code for one lesson and keeps the results. Warms the runner on mount, so the worker is
  * ready by the time the learner has read the lesson. Results of a run for a lesson the learner
@@ -77,25 +80,38 @@ export function useRun(
       running.current = true;
       const token = ++generation.current;
       performance.mark('cachelab:run-start');
-      setState((current) => ({ ...current, status: 'running', report: undefined, checks: [] }));
-      // Streamed checks are shown once per frame: a warm run delivers every check within a
-      // few ms, and one render per message would cost more than the run itself.
+      // Until the run has lasted STREAM_AFTER_MS the previous results stay on screen; after that
+      // the list shows this run's finished checks, once per frame. A warm run delivers every
+      // check within a few ms: clearing the list and rendering partial ones on the way would
+      // cost more than the run itself (and flash an empty list).
       const streamed: CheckResult[] = [];
+      const streamFrom = performance.now() + STREAM_AFTER_MS;
       let frame: number | undefined;
       const showStreamed = () => {
+        if (performance.now() < streamFrom) {
+          frame = requestAnimationFrame(showStreamed);
+          return;
+        }
         frame = undefined;
         if (token !== generation.current) return;
         setState((current) =>
           current.status === 'running' ? { ...current, checks: streamed.slice() } : current,
         );
       };
-      Promise.resolve()
-        .then(() =>
-          runner.run(slug, source, (index, result) => {
-            streamed[index] = result;
-            frame ??= requestAnimationFrame(showStreamed);
-          }),
-        )
+      // The runner gets the code before React renders "Running…", so the worker runs while the
+      // page renders rather than after it.
+      let started: Promise<RunReport>;
+      try {
+        started = runner.run(slug, source, (index, result) => {
+          streamed[index] = result;
+          frame ??= requestAnimationFrame(showStreamed);
+        });
+      } catch (error) {
+        started = Promise.reject(error);
+      }
+      setState((current) => ({ ...current, status: 'running', report: undefined }));
+      frame = requestAnimationFrame(showStreamed);
+      started
         .then(
           (report) => {
             if (frame !== undefined) cancelAnimationFrame(frame);

@@ -82,8 +82,12 @@ interface PendingRun {
 /** One worker and what the client knows about it. */
 class Slot {
   readonly ready: Promise<number>;
+  /** The worker's start-up time once it is ready; lets a run on an idle worker post at once. */
+  readyMs: number | undefined;
   /** Runs go to the worker one at a time; each waits for the one before. */
   private queue: Promise<unknown>;
+  /** Runs accepted and not yet settled. */
+  private unsettled = 0;
   private pending: PendingRun | undefined;
   private dead = false;
   private failReady!: (error: RunnerUnavailableError) => void;
@@ -106,7 +110,10 @@ class Slot {
       startupTimeoutMs,
     );
     this.ready.then(
-      () => clearTimeout(startupTimer),
+      (startupMs) => {
+        clearTimeout(startupTimer);
+        this.readyMs = startupMs;
+      },
       () => clearTimeout(startupTimer),
     );
 
@@ -129,8 +136,15 @@ class Slot {
     onCheck: PendingRun['onCheck'],
     timeoutMs: number,
   ): Promise<RunReport> {
-    const result = this.queue.then(() => this.start(lesson, source, onCheck, timeoutMs));
+    // An idle, ready worker gets the message now, not after a microtask hop: the worker then
+    // runs while the page renders "Running…" instead of after it.
+    const idle = this.readyMs !== undefined && this.unsettled === 0;
+    const result = idle
+      ? this.start(lesson, source, onCheck, timeoutMs)
+      : this.queue.then(() => this.start(lesson, source, onCheck, timeoutMs));
+    this.unsettled += 1;
     this.queue = result.catch(() => undefined);
+    this.queue.then(() => (this.unsettled -= 1));
     return result;
   }
 
@@ -295,7 +309,7 @@ export function createRunnerClient(options: RunnerClientOptions = {}): RunnerCli
     async run(lesson, source, onCheck) {
       disposed = false;
       let slot = ensureActive();
-      startupMs = await slot.ready;
+      startupMs = slot.readyMs ?? (await slot.ready);
       let report: RunReport;
       try {
         report = await slot.run(lesson, source, onCheck, runTimeoutMs);

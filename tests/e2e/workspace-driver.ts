@@ -1,0 +1,90 @@
+/**
+ * Drives the lesson workspace the way a learner does: the Monaco editor, the Run button and the
+ * run summary. Shared by the journey, accessibility and sub-path suites.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { ROOT } from './browser.ts';
+
+/** A file of lesson 1 (01-key-value-basics), read verbatim. */
+export function lessonOneFile(name: 'solution.ts' | 'starter.ts' | 'checks.ts'): string {
+  return readFileSync(path.join(ROOT, 'lessons', '01-key-value-basics', name), 'utf8');
+}
+
+/** How many checks a lesson's checks.ts defines (each check has one `name:` at six spaces). */
+export function countChecks(checksSource: string): number {
+  return checksSource.match(/^ {6}name: /gm)?.length ?? 0;
+}
+
+/** Waits until the Monaco editor has rendered its lines. */
+export async function waitForEditor(page: Page): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Replaces the editor's text exactly, with a synthetic paste into the focused editor after
+ * selecting all (typing would be auto-indented and auto-closed).
+ */
+export async function setCode(page: Page, code: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    document.activeElement?.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true }),
+    );
+  }, code);
+}
+
+/** The run summary's current text. */
+export async function summaryText(page: Page): Promise<string> {
+  // Read from the DOM: before the first run the region is empty, hidden from the a11y tree.
+  return page.evaluate(
+    () => document.querySelector('[role="status"][aria-label="Run summary"]')?.textContent ?? '',
+  );
+}
+
+/**
+ * Starts a run with `trigger` (default: click Run) and waits until the run summary shows a new,
+ * final sentence; returns it and the time taken.
+ */
+export async function runAndWait(
+  page: Page,
+  trigger: () => Promise<void> = () => page.getByRole('button', { name: /^Run/ }).click(),
+): Promise<{ summary: string; ms: number }> {
+  // Count changes to the summary, so a run that ends with the same sentence as the last is seen.
+  await page.evaluate(() => {
+    const w = window as unknown as { __summaryChanges: number };
+    w.__summaryChanges = 0;
+    const status = document.querySelector('[role="status"][aria-label="Run summary"]');
+    if (status) {
+      new MutationObserver(() => (w.__summaryChanges += 1)).observe(status, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    }
+  });
+  const started = Date.now();
+  await trigger();
+  await page.waitForFunction(
+    () => {
+      const status = document.querySelector('[role="status"][aria-label="Run summary"]');
+      const button = [...document.querySelectorAll('button')].find((b) =>
+        b.textContent?.startsWith('Run'),
+      );
+      const text = status?.textContent ?? '';
+      return (
+        text !== '' &&
+        !text.startsWith('Running') &&
+        button?.getAttribute('aria-busy') !== 'true' &&
+        (window as unknown as { __summaryChanges: number }).__summaryChanges > 0
+      );
+    },
+    undefined,
+    { timeout: 60_000, polling: 50 },
+  );
+  return { summary: await summaryText(page), ms: Date.now() - started };
+}
