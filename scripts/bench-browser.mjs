@@ -26,7 +26,7 @@ const COLD_STARTS = 5;
 const WARM_RUNS = 30;
 
 /** Flags for Debian's Chromium in a container (same as tests/e2e/browser.ts). */
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

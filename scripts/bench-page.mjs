@@ -18,24 +18,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { percentile } from './bench-browser.mjs';
+import { CHROMIUM_FLAGS, percentile } from './bench-browser.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LESSON_PATH = '/lessons/key-value-basics';
 const COLD = 5;
 const WARM = 30;
-
-/** Flags for Debian's Chromium in a container (same as tests/e2e/browser.ts). */
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const round = (ms) => Math.round(ms * 10) / 10;
 const median = (values) => round(percentile(values, 50));

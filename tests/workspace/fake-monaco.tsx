@@ -9,6 +9,7 @@ type Handler = () => void;
 
 function makeSpies() {
   let value = '';
+  let onChange: ((value: string | undefined) => void) | undefined;
   const commands = new Map<number, Handler>();
   const decorations = { set: vi.fn() };
   const model = {
@@ -49,6 +50,15 @@ function makeSpies() {
     /** Runs the Ctrl/Cmd+Enter command the workspace registered. */
     pressCtrlEnter: () => commands.get(2048 | 3)?.(),
     setValue: (next: string) => void (value = next),
+    setOnChange: (handler: typeof onChange) => void (onChange = handler),
+    /**
+     * Changes the text the way Monaco does on a paste: the model holds it at once, and the change
+     * reaches React from a model listener (not a DOM event), so React re-renders later.
+     */
+    paste: (next: string) => {
+      value = next;
+      onChange?.(next);
+    },
   };
 }
 
@@ -72,6 +82,7 @@ interface FakeEditorProps {
 export function Editor({ value = '', onChange, onMount, options, theme }: FakeEditorProps) {
   const mountedRef = useRef(false);
   fakeMonaco.setValue(value);
+  fakeMonaco.setOnChange(onChange);
   useEffect(() => {
     if (mountedRef.current) return;
     mountedRef.current = true;

@@ -262,9 +262,9 @@ describe('Workspace running code', () => {
   });
 
   it('runs and saves the code pasted in the same tick as Ctrl/Cmd+Enter', async () => {
-    const { runner, editor, storage } = await renderWorkspace();
+    const { runner, storage } = await renderWorkspace();
     act(() => {
-      fireEvent.change(editor(), { target: { value: 'pasted code' } });
+      fakeMonaco.paste('pasted code');
       fakeMonaco.pressCtrlEnter();
     });
     expect(JSON.parse(storage.read(STORAGE_KEY)!).lessons[LESSON.slug].code).toBe('pasted code');
