@@ -92,7 +92,9 @@ describe('running code from the workspace', () => {
     });
     const timedOut = await run();
     expect(timedOut.summary).toBe('Run failed: timed out after 3 s');
-    expect(timedOut.ms).toBeLessThan(4500);
+    // The hard timeout is 3 s; the rest is margin for a busy 2-core CI machine. A hang would
+    // never come back at all, so this still fails on a runner that does not time out.
+    expect(timedOut.ms).toBeLessThan(6000);
     const gap = await page.evaluate(() => (window as unknown as { __gap: number }).__gap);
     // Code running on the page itself would stall it for the whole 3 s timeout; the margin is
     // for loaded 2-core CI machines, where the spinning worker competes with the page for CPU.

@@ -269,7 +269,7 @@ describe('Workspace running code', () => {
     });
     expect(JSON.parse(storage.read(STORAGE_KEY)!).lessons[LESSON.slug].code).toBe('pasted code');
     expect(runner.run).toHaveBeenCalledTimes(1);
-    expect(runner.run.mock.calls[0]?.[1]).toBe('pasted code');
+    expect(runner.run).toHaveBeenCalledWith(expect.anything(), 'pasted code', expect.anything());
     await waitFor(() => expect(summary()).toHaveTextContent('All 1 check passed'));
   });
 

@@ -208,7 +208,7 @@ export function Workspace({
         onKeepMine={() => resolveConflict('mine')}
       />
       {state.status === 'unavailable' && (
-        <RunnerUnavailable message={state.unavailableMessage ?? ''} onRetry={startRun} />
+        <RunnerUnavailable message={state.unavailableMessage ?? ''} onRetry={() => startRun()} />
       )}
 
       <div className="workspace-results">
