@@ -14,6 +14,7 @@ import {
   type RedisWireError,
 } from '../runner/protocol.ts';
 import type { KeyspaceEntry } from '../runner/report.ts';
+import { LUA_COMMANDS } from '../runner/sandbox-redis.ts';
 import { ServerError, type ServerTarget } from './redis-url.ts';
 
 /** Commands that could touch data beyond the URL's database, or the server itself. */
@@ -29,14 +30,7 @@ const REFUSED = new Set([
   'replicaof',
   'slaveof',
   'failover',
-  'eval',
-  'evalsha',
-  'eval_ro',
-  'evalsha_ro',
-  'script',
-  'function',
-  'fcall',
-  'fcall_ro',
+  ...LUA_COMMANDS,
   'save',
   'bgsave',
   'bgrewriteaof',

@@ -127,7 +127,8 @@ export function closeBinding(binding: StoreBinding): void {
 /** Finds the binding a facade should use right now, or throws a learner-facing error. */
 export type BindingResolver = () => StoreBinding;
 
-const LUA_BLOCKED = [
+/** Commands that run Lua; a script may not call them (no nested scripts). */
+export const LUA_COMMANDS = [
   'eval',
   'evalsha',
   'eval_ro',
@@ -145,7 +146,7 @@ const LUA_BLOCKED = [
  * another, unguarded script. It stays on line 1 so Lua's line numbers do not move.
  */
 export const LUA_PROLOGUE =
-  `local __r, __b = redis, {${LUA_BLOCKED.map((c) => `["${c}"]=true`).join(',')}}; ` +
+  `local __r, __b = redis, {${LUA_COMMANDS.map((c) => `["${c}"]=true`).join(',')}}; ` +
   `local function __g(c) if type(c) == "string" and __b[string.lower(c)] then error("ERR " .. c .. " is not allowed from a script in the cachelab sandbox", 3) end end; ` +
   `local _ENV = { KEYS = KEYS, ARGV = ARGV, assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, ` +
   `pcall = pcall, xpcall = xpcall, select = select, tonumber = tonumber, tostring = tostring, type = type, unpack = table.unpack, ` +

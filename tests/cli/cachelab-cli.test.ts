@@ -2,28 +2,15 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { cachelabBin as bin, repoRoot, runCachelab } from '../helpers/run-cachelab.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/cachelab.mjs');
+const root = repoRoot;
 const lesson1 = path.join(root, 'lessons/01-key-value-basics');
 const scratch = mkdtempSync(path.join(tmpdir(), 'cachelab-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs `node bin/cachelab.mjs ...args` and collects its output. */
-function cachelab(
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cachelab = runCachelab;
 
 function scratchFile(name: string, content: string): string {
   const file = path.join(scratch, name);

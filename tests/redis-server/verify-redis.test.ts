@@ -3,16 +3,14 @@
  * Each test uses its own database (the URL's path), so the other server tests' FLUSHALLs on
  * database 0 and these never meet.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
+import { runCachelab } from '../helpers/run-cachelab.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/cachelab.mjs');
 const scratch = mkdtempSync(path.join(tmpdir(), 'cachelab-verify-redis-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -32,18 +30,7 @@ function commandsProcessed(): number {
   return Number(/total_commands_processed:(\d+)/.exec(info)?.[1]);
 }
 
-function cachelab(
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cachelab = runCachelab;
 
 /**
  * A one-lesson course whose second check leans on an ioredis-mock quirk through the check's
