@@ -3,9 +3,10 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { lessonsPlugin } from './scripts/vite-lessons.ts';
 import { runnerWorkerCsp } from './scripts/vite-csp.ts';
+import { prerenderPlugin } from './scripts/vite-prerender.ts';
 
 export default defineConfig({
-  plugins: [react(), runnerWorkerCsp(), lessonsPlugin()],
+  plugins: [react(), runnerWorkerCsp(), lessonsPlugin(), prerenderPlugin()],
   resolve: {
     alias: {
       'cachelab/checks': fileURLToPath(new URL('./src/runner/checks-api.ts', import.meta.url)),

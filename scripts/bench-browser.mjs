@@ -19,23 +19,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_MISSING, findChromium } from './chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LESSON = 'key-value-basics';
 const COLD_STARTS = 5;
 const WARM_RUNS = 30;
-
-/** Flags for Debian's Chromium in a container (same as tests/e2e/browser.ts). */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function builtWorkerPath(distDir) {
   const assets = path.resolve(root, distDir, 'assets');
@@ -215,12 +204,10 @@ export function printBrowserTable(figures) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { findChromium, startPreview } = await import('./e2e.mjs');
+  const { startPreview } = await import('./e2e.mjs');
   const chromiumPath = findChromium();
   if (!chromiumPath) {
-    console.error(
-      'Chromium not found. Install it with: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)',
-    );
+    console.error(CHROMIUM_MISSING);
     process.exit(1);
   }
   const preview = await startPreview();

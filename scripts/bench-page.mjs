@@ -18,7 +18,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS, percentile } from './bench-browser.mjs';
+import { percentile } from './bench-browser.mjs';
+import { CHROMIUM_FLAGS } from './chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LESSON_PATH = '/lessons/key-value-basics';

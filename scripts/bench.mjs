@@ -156,12 +156,12 @@ async function measureNode() {
 
 /** Builds into dist-bench/, serves it, and measures the page and the worker in Chromium. */
 async function measureChromium() {
-  const { findChromium, startPreview } = await import('./e2e.mjs');
+  const { CHROMIUM_MISSING, findChromium } = await import('./chromium.mjs');
+  const { startPreview } = await import('./e2e.mjs');
   const chromiumPath = findChromium();
   if (!chromiumPath)
     return {
-      error:
-        'Chromium not found. Install it with: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)',
+      error: CHROMIUM_MISSING,
     };
   const { measurePage } = await import('./bench-page.mjs');
   const { measureBrowser } = await import('./bench-browser.mjs');

@@ -14,20 +14,13 @@
  * and CHROMIUM_PATH (not BASE_URL: Vitest sets that one to Vite's `base`).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_MISSING, findChromium } from './chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const viteBin = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
 const vitestBin = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-
-/** Finds Chromium, or explains how to get it. */
-export function findChromium() {
-  const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (existsSync(candidate)) return candidate;
-  return undefined;
-}
 
 /** Asks the OS for a free loopback port. */
 export function freePort() {
@@ -128,9 +121,7 @@ export async function startPreview({
 async function main() {
   const chromiumPath = findChromium();
   if (!chromiumPath) {
-    console.error(
-      'Chromium not found. Install it with: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)',
-    );
+    console.error(CHROMIUM_MISSING);
     process.exit(1);
   }
   const outDir = process.env.E2E_OUT_DIR || 'dist-e2e';

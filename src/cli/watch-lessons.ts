@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 
 /** Options for `watchLessons`. */
@@ -16,8 +16,13 @@ export interface LessonWatcher {
 }
 
 /**
- * Watches `<root>/lessons` recursively and calls `onChange` with the lesson folders (e.g.
- * "04-expiry") that changed, sorted, once edits have settled. For `cachelab verify --watch`.
+ * Watches `<root>/lessons` and calls `onChange` with the lesson folders (e.g. "04-expiry") that
+ * changed, sorted, once edits have settled. For `cachelab verify --watch`.
+ *
+ * Every watch is in place when this returns. Node 20's `recursive` option on Linux walks the tree
+ * asynchronously, so an edit made just after start-up (on a busy machine, seconds after) was
+ * missed. Lesson folders are flat, so this watches `lessons/` itself (folders added or removed)
+ * and each lesson folder, and starts watching a folder as soon as it appears.
  */
 export function watchLessons(
   root: string,
@@ -27,14 +32,13 @@ export function watchLessons(
   const debounceMs = options.debounceMs ?? 150;
   const lessonsDir = path.join(root, 'lessons');
   const pending = new Set<string>();
+  const folderWatchers = new Map<string, FSWatcher>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
 
-  // Node 20 supports recursive fs.watch on Linux, macOS and Windows.
-  const watcher: FSWatcher = watch(lessonsDir, { recursive: true }, (_event, filename) => {
-    if (!filename) return;
-    const folder = filename.toString().split(/[\\/]/)[0];
+  const changed = (folder: string, filename: string) => {
     // Editors write swap and backup files next to the real ones; they are not lesson changes.
-    if (!folder || folder.startsWith('.') || /[~#]$/.test(filename.toString())) return;
+    if (closed || !folder || folder.startsWith('.') || /[~#]$/.test(filename)) return;
     pending.add(folder);
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -42,14 +46,43 @@ export function watchLessons(
       pending.clear();
       onChange(folders);
     }, debounceMs);
+  };
+
+  const watchFolder = (folder: string) => {
+    if (closed || folderWatchers.has(folder) || folder.startsWith('.')) return;
+    let watcher: FSWatcher;
+    try {
+      if (!statSync(path.join(lessonsDir, folder)).isDirectory()) return;
+      watcher = watch(path.join(lessonsDir, folder), (_event, filename) =>
+        changed(folder, filename?.toString() ?? ''),
+      );
+    } catch {
+      return; // gone again, or not a folder
+    }
+    // A deleted folder ends its watcher; `lessons/` reports the deletion itself.
+    watcher.on('error', () => {
+      watcher.close();
+      folderWatchers.delete(folder);
+    });
+    folderWatchers.set(folder, watcher);
+  };
+
+  const top: FSWatcher = watch(lessonsDir, (_event, filename) => {
+    const folder = filename?.toString() ?? '';
+    watchFolder(folder);
+    changed(folder, folder);
   });
-  watcher.on('error', (error) => options.onError?.(error));
+  top.on('error', (error) => options.onError?.(error));
+  for (const entry of readdirSync(lessonsDir)) watchFolder(entry);
 
   return {
     close() {
+      closed = true;
       clearTimeout(timer);
       pending.clear();
-      watcher.close();
+      top.close();
+      for (const watcher of folderWatchers.values()) watcher.close();
+      folderWatchers.clear();
     },
   };
 }

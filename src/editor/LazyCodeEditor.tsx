@@ -1,8 +1,15 @@
 import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { afterFirstPaint } from '../hooks/after-first-paint.ts';
 import type { CodeEditorProps } from './editor-props.ts';
 
-// The lesson text must not wait for Monaco: it arrives as its own chunk after first paint.
-const CodeEditor = lazy(() => import('./CodeEditor.tsx'));
+// The lesson text must not wait for Monaco: its chunks are only requested once the page has
+// painted (see after-first-paint.ts); a plain textarea with the code stands in until then.
+// When prerendering (src/prerender.tsx) it never loads: the page is rendered with the stand-in.
+const CodeEditor = lazy(() =>
+  import.meta.env.SSR
+    ? new Promise<never>(() => {})
+    : afterFirstPaint().then(() => import('./CodeEditor.tsx')),
+);
 
 /** A plain textarea, used while Monaco loads and if it cannot load at all. */
 function PlainEditor({

@@ -3,6 +3,7 @@
  * code cannot rewrite the check's expected values), results come out as plain copies, throws
  * become readable failures, and a call that never settles fails after a soft timeout.
  */
+import type { Deadlines } from './deadlines.ts';
 import { CopyError, plainCopy } from './plain-copy.ts';
 import { isInstance, learnerPosition, thrownMessage, type LearnerPosition } from './thrown.ts';
 
@@ -24,6 +25,8 @@ export interface LearnerProxyOptions {
   exports: ReadonlyMap<string, unknown>;
   /** Soft timeout per call, in real ms. */
   timeoutMs: number;
+  /** The run's timer for soft timeouts. */
+  deadlines: Deadlines;
   /** Column shift of line 1, for mapping positions. */
   line1Shift: number | null;
   /** Objects passed to learner code as they are (client facades, fake database APIs). */
@@ -75,31 +78,18 @@ async function callLearner(
   const pending = new Promise<unknown>((resolve) =>
     resolve(Reflect.apply(fn, undefined, safeArgs)),
   );
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new CheckFailure(
-            `${name} did not finish within ${seconds(options.timeoutMs)} — is a promise never settled?`,
-          ),
-        ),
-      options.timeoutMs,
-    );
-  });
-  let result: unknown;
-  try {
-    result = await Promise.race([
-      Promise.prototype.then.call(
-        pending,
-        (value: unknown) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
+  const result = await options.deadlines.race(
+    Promise.prototype.then.call(
+      pending,
+      (value: unknown) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ) as Promise<unknown>,
+    options.timeoutMs,
+    () =>
+      new CheckFailure(
+        `${name} did not finish within ${seconds(options.timeoutMs)} — is a promise never settled?`,
       ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  );
   const outcome = result as { ok: true; value: unknown } | { ok: false; error: unknown };
   if (!outcome.ok) throw threw(name, outcome.error, options.line1Shift);
   try {

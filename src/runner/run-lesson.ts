@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import type { CheckContext, CheckSuite } from './checks-api.ts';
 import { createCheckClock } from './clock.ts';
 import { createConsoleCapture } from './console-capture.ts';
+import { createDeadlines, type Deadlines } from './deadlines.ts';
 import { createFakeDb } from './fake-db.ts';
 import { realmClock } from './harden.ts';
 import { CheckFailure, createLearnerProxy } from './learner-proxy.ts';
@@ -142,6 +143,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
     return finish([], { kind: 'load', message: "Your module's exports could not be read" });
 
   const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const deadlines = createDeadlines();
   const results: CheckResult[] = [];
   for (const [index, check] of input.suite.checks.entries()) {
     const checkStarted = performance.now();
@@ -160,6 +162,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
       learner: createLearnerProxy({
         exports: exportsMap,
         timeoutMs: checkTimeoutMs,
+        deadlines,
         line1Shift,
         passThrough: (value) =>
           isSandboxClient(value) ||
@@ -179,7 +182,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
 
     let verdict: Pick<CheckResult, 'passed' | 'message' | 'line' | 'column'>;
     try {
-      await withTimeout(Promise.resolve(check.run(ctx)), checkTimeoutMs * 5, check.name);
+      await withTimeout(deadlines, check.run(ctx), checkTimeoutMs * 5, check.name);
       verdict = { passed: true };
     } catch (error) {
       verdict = failureOf(error);
@@ -274,22 +277,18 @@ function failureOf(error: unknown): Pick<CheckResult, 'passed' | 'message' | 'li
   return { passed: false, message: message.replace(/^AssertionError: /, '') };
 }
 
-async function withTimeout(promise: Promise<unknown>, ms: number, name: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([
-      promise,
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(new CheckFailure(`The check "${name}" did not finish within ${ms / 1000} s`)),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** A check's own time limit: five learner calls' worth. */
+async function withTimeout(
+  deadlines: Deadlines,
+  run: unknown,
+  ms: number,
+  name: string,
+): Promise<void> {
+  await deadlines.race(
+    Promise.resolve(run),
+    ms,
+    () => new CheckFailure(`The check "${name}" did not finish within ${ms / 1000} s`),
+  );
 }
 
 function round(ms: number): number {

@@ -36,6 +36,22 @@ describe('watchLessons', () => {
     expect(await batch).toEqual(['02-expiry']);
   });
 
+  it('sees an edit made right after it starts, with no time to settle', async () => {
+    const batch = nextBatch(30);
+    await writeFile(path.join(root, 'lessons', '01-basics', 'starter.ts'), 'x');
+    expect(await batch).toEqual(['01-basics']);
+  });
+
+  it('watches a lesson folder added after it started', async () => {
+    const batches: string[][] = [];
+    watcher = watchLessons(root, (folders) => batches.push(folders), { debounceMs: 30 });
+    await mkdir(path.join(root, 'lessons', '03-new'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await writeFile(path.join(root, 'lessons', '03-new', 'lesson.md'), 'x');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(batches).toEqual([['03-new'], ['03-new']]);
+  });
+
   it('debounces a burst of saves across folders into one sorted batch', async () => {
     const batches: string[][] = [];
     watcher = watchLessons(root, (folders) => batches.push(folders), { debounceMs: 120 });

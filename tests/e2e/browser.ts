@@ -8,21 +8,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, findChromium } from '../../scripts/chromium.mjs';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Flags for Debian's Chromium in a container; nothing reaches out to Google's services. */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Base URL of the `vite preview` server that scripts/e2e.mjs started (E2E_BASE_URL: Vitest itself sets BASE_URL to Vite's `base`). */
 export function baseUrl(): string {
@@ -34,7 +23,7 @@ export function baseUrl(): string {
 /** Launches Chromium from CHROMIUM_PATH (or /usr/bin/chromium). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: findChromium() ?? '/usr/bin/chromium',
     args: CHROMIUM_FLAGS,
     headless: true,
   });

@@ -238,6 +238,64 @@ describe('the keyboard alone', () => {
   });
 });
 
+describe('prerendered lesson pages', () => {
+  it('show the lesson and the starter code with JavaScript off', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(LESSON_URL());
+      await expect(page.title()).resolves.toBe('Key-value basics · cachelab');
+      await expect(
+        page.getByRole('heading', { level: 1, name: 'Key-value basics' }).isVisible(),
+      ).resolves.toBe(true);
+      await expect(page.locator('.lesson-prose p').count()).resolves.toBeGreaterThan(3);
+      const code = await page.locator('textarea').inputValue();
+      expect(code).toBe(starter);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('paint a remembered dark theme before the app loads', async () => {
+    const context = await browser.newContext({ colorScheme: 'light' });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript(() => localStorage.setItem('cachelab:theme', 'dark'));
+      // Without the app's JavaScript only the inline theme script can have run.
+      await page.route(/\/assets\/index-[\w-]+\.js$/, (route) => route.abort());
+      await page.goto(LESSON_URL());
+      await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe(
+        'dark',
+      );
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).toBe('rgb(18, 22, 28)');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('do not move when the app takes over and Monaco loads', async () => {
+    const { context, page } = await freshPage();
+    try {
+      await page.addInitScript(() => {
+        const w = window as unknown as { __shift: number };
+        w.__shift = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[])
+            w.__shift += entry.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
+      await page.goto(LESSON_URL());
+      await waitForEditor(page);
+      await page.waitForTimeout(500);
+      const shift = await page.evaluate(() => (window as unknown as { __shift: number }).__shift);
+      expect(shift).toBeLessThan(0.1);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('deep links and the not-found page', () => {
   it('opens /lessons/expiry directly', async () => {
     const { context, page } = await freshPage();

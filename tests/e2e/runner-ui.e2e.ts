@@ -30,10 +30,15 @@ async function setCode(code: string): Promise<void> {
   }, code);
 }
 
-/** Clicks Run and waits for the run summary to say something new; returns it and the time taken. */
+/** Clicks Run and waits for the run summary to show the next finished run; returns it and the time taken. */
 async function run(): Promise<{ summary: string; ms: number }> {
   const summary = page.getByRole('status', { name: 'Run summary' });
-  const before = (await summary.count()) > 0 ? await summary.textContent() : null;
+  const before = await page.evaluate(
+    () =>
+      document
+        .querySelector('[role="status"][aria-label="Run summary"]')
+        ?.getAttribute('data-run') ?? null,
+  );
   const started = Date.now();
   await page.getByRole('button', { name: /^Run/ }).click();
   await page.waitForFunction(
@@ -43,9 +48,8 @@ async function run(): Promise<{ summary: string; ms: number }> {
         b.textContent?.startsWith('Run'),
       );
       return (
-        status?.textContent &&
-        button?.getAttribute('aria-busy') !== 'true' &&
-        (status.textContent !== previous || previous === null)
+        status?.getAttribute('data-run') !== previous &&
+        button?.getAttribute('aria-busy') !== 'true'
       );
     },
     before,

@@ -109,7 +109,7 @@ describe('Workspace running code', () => {
         }),
       }),
     });
-    expect(runner.warm).toHaveBeenCalledWith(LESSON.slug);
+    await waitFor(() => expect(runner.warm).toHaveBeenCalledWith(LESSON.slug));
     expect(runner.run).not.toHaveBeenCalled();
     expect(summary()).toHaveTextContent(/^$/);
   });
@@ -168,12 +168,14 @@ describe('Workspace running code', () => {
     expect(summary()).toHaveTextContent('Running…');
   });
 
-  it('shows a busy Run button while the code runs', async () => {
+  it('shows a busy Run button while the code runs, once the run is not instant', async () => {
     let finish!: (r: RunReport) => void;
     const runner = fakeRunner(() => new Promise<RunReport>((resolve) => (finish = resolve)));
     const { user } = await renderWorkspace({ runner });
     await user.click(runButton());
-    expect(runButton()).toHaveAttribute('aria-busy', 'true');
+    // A run that finishes within BUSY_AFTER_MS goes straight to its results, without a flash.
+    expect(runButton()).toHaveAttribute('aria-busy', 'false');
+    await waitFor(() => expect(runButton()).toHaveAttribute('aria-busy', 'true'));
     expect(runButton()).toHaveAccessibleName('Running…');
     expect(summary()).toHaveTextContent('Running…');
     await user.click(runButton());
@@ -181,6 +183,19 @@ describe('Workspace running code', () => {
     await act(async () => finish(report()));
     expect(runButton()).toHaveAttribute('aria-busy', 'false');
     expect(runButton()).toHaveAccessibleName('Run checks');
+  });
+
+  it('replaces the summary sentence on a re-run with the same result, so it is announced again', async () => {
+    const runner = fakeRunner();
+    const { user } = await renderWorkspace({ runner });
+    await user.click(runButton());
+    await waitFor(() => expect(summary()).toHaveTextContent('All 1 check passed'));
+    const first = summary().firstElementChild;
+    expect(summary()).toHaveAttribute('data-run', '1');
+    await user.click(runButton());
+    await waitFor(() => expect(summary()).toHaveAttribute('data-run', '2'));
+    expect(summary()).toHaveTextContent('All 1 check passed');
+    expect(summary().firstElementChild).not.toBe(first);
   });
 
   it('lists each check with ✓ or ✗ and the expected-vs-received message of failures', async () => {

@@ -212,7 +212,7 @@ export function Workspace({
       )}
 
       <div className="workspace-results">
-        <RunSummary {...summary} />
+        <RunSummary {...summary} run={state.finished} />
         <CheckList checks={state.checks} error={state.report?.error} onJump={jump} />
       </div>
 

@@ -21,3 +21,11 @@ export function appProgress(): ProgressStore {
   progress ??= createProgressStore(createBrowserStorage());
   return progress;
 }
+
+/**
+ * Prerendering only (src/prerender.tsx): the progress store the pages are rendered with, one
+ * that stands for a first visit with working storage, so no "cannot save" notice is baked in.
+ */
+export function provideAppProgress(store: ProgressStore): void {
+  progress = store;
+}

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { afterFirstPaint } from '../../hooks/after-first-paint.ts';
 import type { CheckResult, RunReport } from '../../runner/report.ts';
 
 /** The part of the runner client the workspace uses; tests pass a fake. */
@@ -28,9 +30,22 @@ export interface RunState {
   unavailableMessage?: string;
   /** Console text shown (the last run's, until cleared). */
   consoleText: string;
+  /**
+   * How many runs have ended (with a report, or with the runner unavailable). A fast run never shows "Running…", so a run whose result reads
+   * the same as the last one's is told apart by this number (the summary re-announces it).
+   */
+  finished: number;
 }
 
-const IDLE: RunState = { status: 'idle', checks: [], consoleText: '' };
+const IDLE: RunState = { status: 'idle', checks: [], consoleText: '', finished: 0 };
+
+/**
+ * A run still going after this long shows its busy state: the Run button's "Running…" and
+ * aria-busy, and "Running…" in the run summary. A warm run finishes in a few ms; painting a busy
+ * state first would cost a whole extra frame before the results, and flash. Until then the
+ * previous results stay on screen and a second Run is ignored.
+ */
+export const BUSY_AFTER_MS = 50;
 
 /** A run still going after this long replaces the previous results with its finished checks. */
 const STREAM_AFTER_MS = 100;
@@ -65,13 +80,21 @@ export function useRun(
   }
 
   useEffect(() => {
-    try {
-      runner.warm(slug);
-    } catch {
-      // No worker support at all; the first Run reports it, with a Retry.
-    }
+    // The worker starts once the lesson has painted, so its start-up doesn't slow that paint.
+    let live = true;
+    void afterFirstPaint().then(() => {
+      if (!live) return;
+      try {
+        runner.warm(slug);
+      } catch {
+        // No worker support at all; the first Run reports it, with a Retry.
+      }
+    });
     generation.current += 1;
     running.current = false;
+    return () => {
+      live = false;
+    };
   }, [runner, slug]);
 
   const run = useCallback(
@@ -98,8 +121,7 @@ export function useRun(
           current.status === 'running' ? { ...current, checks: streamed.slice() } : current,
         );
       };
-      // The runner gets the code before React renders "Running…", so the worker runs while the
-      // page renders rather than after it.
+      // The runner gets the code first, so the worker runs while the page does anything else.
       let started: Promise<RunReport>;
       try {
         started = runner.run(slug, source, (index, result) => {
@@ -109,27 +131,38 @@ export function useRun(
       } catch (error) {
         started = Promise.reject(error);
       }
-      setState((current) => ({ ...current, status: 'running', report: undefined }));
+      const busy = setTimeout(() => {
+        if (token !== generation.current) return;
+        setState((current) => ({ ...current, status: 'running', report: undefined }));
+      }, BUSY_AFTER_MS);
       frame = requestAnimationFrame(showStreamed);
       started
         .then(
           (report) => {
+            clearTimeout(busy);
             if (frame !== undefined) cancelAnimationFrame(frame);
             if (token !== generation.current) return;
             // Runner round trip; the bench compares it with click-to-results-on-screen.
             performance.measure('cachelab:runner', 'cachelab:run-start');
-            setState({
-              status: 'done',
-              report,
-              checks: report.checks,
-              consoleText: report.console,
-            });
+            // Rendered now, in the task that delivered the report, so the very next frame
+            // paints the results (rather than after a scheduler task).
+            flushSync(() =>
+              setState((current) => ({
+                status: 'done',
+                report,
+                checks: report.checks,
+                consoleText: report.console,
+                finished: current.finished + 1,
+              })),
+            );
             onReportRef.current(report);
           },
           (error: unknown) => {
+            clearTimeout(busy);
             if (token !== generation.current) return;
             setState((current) => ({
               ...current,
+              finished: current.finished + 1,
               status: 'unavailable',
               unavailableMessage: error instanceof Error ? error.message : String(error),
             }));

@@ -9,12 +9,16 @@ import RedisMock from 'ioredis-mock';
 import { hardenRealm } from '../harden.ts';
 import { fromWorkerSchema, toWorkerSchema, type FromWorker } from '../protocol.ts';
 import { mockBackend } from '../redis-backend.ts';
+import { heldChecks } from '../held-checks.ts';
 import type { RunReport } from '../report.ts';
 import { runLesson, type RunInput } from '../run-lesson.ts';
 import { WARMUP_SOURCE, warmupSuite } from '../warmup.ts';
 
 /** Per-check soft timeout; the page enforces the whole-run hard timeout by terminating us. */
 const CHECK_TIMEOUT_MS = 1000;
+
+/** Checks finished this early in a run ride in its `done` report (see held-checks.ts). */
+const HOLD_CHECKS_MS = 20;
 
 /** The parts of DedicatedWorkerGlobalScope this host uses (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -103,7 +107,10 @@ async function grade(runId: string, lesson: string, source: string, suite: RunIn
     {
       backend,
       checkTimeoutMs: CHECK_TIMEOUT_MS,
-      onCheck: (index, result) => post({ type: 'check', runId, index, result }),
+      onCheck: heldChecks(
+        (index, result) => post({ type: 'check', runId, index, result }),
+        HOLD_CHECKS_MS,
+      ),
     },
   );
   post({ type: 'done', runId, report });
