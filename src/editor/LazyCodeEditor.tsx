@@ -25,6 +25,9 @@ function PlainEditor({
       <textarea
         aria-label={ariaLabel}
         value={value}
+        // A prerendered page is replaced when the app starts; text typed into it before then
+        // would be lost, so there it is read-only.
+        readOnly={import.meta.env.SSR}
         spellCheck={false}
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={(event) => {

@@ -23,7 +23,8 @@ describe('prerendered lesson pages', () => {
   it('shows the exercise as a first visit sees it: the starter in the stand-in editor, no warnings', () => {
     const html = pages[0].html;
     expect(html).toContain('Loading the editor…');
-    expect(html).toMatch(/<textarea[^>]*aria-label="Code editor for/);
+    // Read-only: the app replaces this page, and text typed before that would be lost.
+    expect(html).toMatch(/<textarea[^>]*aria-label="Code editor for[^>]*readOnly=""/);
     // The textarea holds the starter, escaped.
     expect(html).toContain(lessons[0].starter.split('\n')[0].replace(/'/g, '&#x27;'));
     expect(html).not.toContain('not letting cachelab save');
