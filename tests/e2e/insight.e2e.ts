@@ -2,35 +2,15 @@
  * Issue 7 in real Chromium: lesson 1's solution leaves its commands in the trace, and the in-page
  * redis-cli console answers like redis-cli.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launchBrowser, ROOT, screenshot } from './browser.ts';
+import { baseUrl, launchBrowser, screenshot } from './browser.ts';
+import { lessonOneFile, setCode, waitForEditor } from './workspace-driver.ts';
 
-const solution = readFileSync(
-  path.join(ROOT, 'lessons', '01-key-value-basics', 'solution.ts'),
-  'utf8',
-);
+const solution = lessonOneFile('solution.ts');
 
 let browser: Browser;
 let page: Page;
-
-/** Replaces the editor's code verbatim with a synthetic paste (typing would be auto-indented). */
-async function pasteIntoEditor(code: string): Promise<void> {
-  // Monaco 0.57 takes input through an EditContext element, which a click on the text focuses.
-  const lines = page.locator('.monaco-editor .view-lines').first();
-  await lines.waitFor({ timeout: 30_000 });
-  await lines.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.activeElement?.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData: data, bubbles: true }),
-    );
-  }, code);
-}
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -44,7 +24,8 @@ afterAll(async () => {
 
 describe('insight: trace and console', () => {
   it('shows SET "user:…" and GET "popular_posts" in the trace after running the solution', async () => {
-    await pasteIntoEditor(solution);
+    await waitForEditor(page);
+    await setCode(page, solution);
     await page.getByRole('button', { name: /^Run/ }).first().click();
     await expect
       .poll(() => page.getByRole('status', { name: 'Run summary' }).textContent(), {

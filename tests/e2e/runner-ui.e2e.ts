@@ -3,66 +3,21 @@
  * timeout, terminate, warmed spare) and the real worker. Complements runner.e2e.ts, which speaks
  * the worker protocol directly.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launchBrowser, ROOT, screenshot } from './browser.ts';
+import { baseUrl, launchBrowser, screenshot } from './browser.ts';
+import { lessonOneFile, runAndWait, setCode, waitForEditor } from './workspace-driver.ts';
 
-const solution = readFileSync(
-  path.join(ROOT, 'lessons', '01-key-value-basics', 'solution.ts'),
-  'utf8',
-);
+const solution = lessonOneFile('solution.ts');
 
 let browser: Browser;
 let page: Page;
-
-/** Replaces the editor's text exactly, with a synthetic paste (typing would be auto-indented). */
-async function setCode(code: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.evaluate((text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.activeElement?.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData: data, bubbles: true }),
-    );
-  }, code);
-}
-
-/** Clicks Run and waits for the run summary to show the next finished run; returns it and the time taken. */
-async function run(): Promise<{ summary: string; ms: number }> {
-  const summary = page.getByRole('status', { name: 'Run summary' });
-  const before = await page.evaluate(
-    () =>
-      document
-        .querySelector('[role="status"][aria-label="Run summary"]')
-        ?.getAttribute('data-run') ?? null,
-  );
-  const started = Date.now();
-  await page.getByRole('button', { name: /^Run/ }).click();
-  await page.waitForFunction(
-    (previous) => {
-      const status = document.querySelector('[role="status"][aria-label="Run summary"]');
-      const button = [...document.querySelectorAll('button')].find((b) =>
-        b.textContent?.startsWith('Run'),
-      );
-      return (
-        status?.getAttribute('data-run') !== previous &&
-        button?.getAttribute('aria-busy') !== 'true'
-      );
-    },
-    before,
-    { timeout: 60_000, polling: 50 },
-  );
-  return { summary: (await summary.textContent()) ?? '', ms: Date.now() - started };
-}
 
 beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${baseUrl()}/lessons/key-value-basics`);
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+  await waitForEditor(page);
 });
 
 afterAll(async () => {
@@ -71,13 +26,14 @@ afterAll(async () => {
 
 describe('running code from the workspace', () => {
   it('passes every check with the reference solution', async () => {
-    await setCode(solution);
-    const { summary } = await run();
+    await setCode(page, solution);
+    const { summary } = await runAndWait(page);
     expect(summary).toMatch(/^All \d+ checks passed$/);
   });
 
   it('ends an endless loop as "timed out after 3 s", stays responsive, and the next run passes', async () => {
     await setCode(
+      page,
       solution.replace(
         /export async function saveUser\([^)]*\)[^{]*\{/,
         (head) => `${head}\n  while (true) {}\n`,
@@ -94,7 +50,7 @@ describe('running code from the workspace', () => {
         w.__last = now;
       }, 10);
     });
-    const timedOut = await run();
+    const timedOut = await runAndWait(page);
     expect(timedOut.summary).toBe('Run failed: timed out after 3 s');
     // The hard timeout is 3 s; the rest is margin for a busy 2-core CI machine. A hang would
     // never come back at all, so this still fails on a runner that does not time out.
@@ -105,10 +61,10 @@ describe('running code from the workspace', () => {
     expect(gap).toBeLessThan(2500);
     await screenshot(page, 'runner-ui-timed-out', false);
 
-    await setCode(solution);
+    await setCode(page, solution);
     // The spare takes over. (It starts once the first worker is ready, so on a slow machine this
     // run may still wait for it; how fast a warm spare answers is measured by the benchmark.)
-    const next = await run();
+    const next = await runAndWait(page);
     expect(next.summary).toMatch(/^All \d+ checks passed$/);
   });
 });

@@ -47,43 +47,34 @@ export async function summaryText(page: Page): Promise<string> {
 }
 
 /**
- * Starts a run with `trigger` (default: click Run) and waits until the run summary shows a new,
- * final sentence; returns it and the time taken.
+ * Starts a run with `trigger` (default: click Run) and waits until the run summary shows the next
+ * finished run (its `data-run` changes, so a run that ends with the same sentence as the last is
+ * seen too); returns the sentence and the time taken.
  */
 export async function runAndWait(
   page: Page,
   trigger: () => Promise<void> = () => page.getByRole('button', { name: /^Run/ }).click(),
 ): Promise<{ summary: string; ms: number }> {
-  // Count changes to the summary, so a run that ends with the same sentence as the last is seen.
-  await page.evaluate(() => {
-    const w = window as unknown as { __summaryChanges: number };
-    w.__summaryChanges = 0;
-    const status = document.querySelector('[role="status"][aria-label="Run summary"]');
-    if (status) {
-      new MutationObserver(() => (w.__summaryChanges += 1)).observe(status, {
-        childList: true,
-        characterData: true,
-        subtree: true,
-      });
-    }
-  });
+  const before = await page.evaluate(
+    () =>
+      document
+        .querySelector('[role="status"][aria-label="Run summary"]')
+        ?.getAttribute('data-run') ?? null,
+  );
   const started = Date.now();
   await trigger();
   await page.waitForFunction(
-    () => {
+    (previous) => {
       const status = document.querySelector('[role="status"][aria-label="Run summary"]');
       const button = [...document.querySelectorAll('button')].find((b) =>
         b.textContent?.startsWith('Run'),
       );
-      const text = status?.textContent ?? '';
       return (
-        text !== '' &&
-        !text.startsWith('Running') &&
-        button?.getAttribute('aria-busy') !== 'true' &&
-        (window as unknown as { __summaryChanges: number }).__summaryChanges > 0
+        status?.getAttribute('data-run') !== previous &&
+        button?.getAttribute('aria-busy') !== 'true'
       );
     },
-    undefined,
+    before,
     { timeout: 60_000, polling: 50 },
   );
   return { summary: await summaryText(page), ms: Date.now() - started };
