@@ -13,6 +13,8 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  // fengari (the scripting VM, src/redis/lua) reads this at load; workers have no `process`.
+  define: { 'process.env.FENGARICONF': JSON.stringify('') },
   test: {
     environment: 'node',
     include: ['tests/**/*.test.{ts,tsx}'],

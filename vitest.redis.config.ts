@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['tests/redis-server/**/*.test.ts'],
+    // Fails the run, with an install hint, when REDIS_URL is missing: the suite never skips.
+    globalSetup: ['tests/helpers/require-redis-url.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
     fileParallelism: false,

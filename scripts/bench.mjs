@@ -401,3 +401,7 @@ printFidelity(results.fidelity);
 mkdirSync(path.join(root, 'bench-results'), { recursive: true });
 writeFileSync(path.join(root, 'bench-results/bench.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nWrote bench-results/bench.json');
+// The installed CLI's start-up and batch figures have their own script (it builds dist-cli/).
+console.error('bench: the installed CLI (scripts/bench-cli.mjs)…');
+const { execFileSync } = await import('node:child_process');
+execFileSync(process.execPath, [path.join(root, 'scripts/bench-cli.mjs')], { stdio: 'inherit' });

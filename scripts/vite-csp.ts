@@ -6,7 +6,8 @@
  * header is what stops learner code from reaching the network: `default-src 'none'` blocks fetch,
  * XHR, WebSocket, EventSource, importScripts and nested workers; `script-src 'self'` still lets the
  * worker import its own chunks; `'unsafe-eval'` is what SES's `Compartment.evaluate` needs.
- * The worker checks at start-up that the header took effect and refuses to run otherwise.
+ * The page checks the header of the worker script (a same-origin HEAD request,
+ * src/runner/browser/csp-check.ts) before any learner code runs, and refuses to run without it.
  *
  * Dev serves the worker as `/src/runner/browser/worker.ts?worker_file&type=module`; a build names
  * it `assets/runner-worker-[hash].js` (set here) so preview and static hosts can match it.

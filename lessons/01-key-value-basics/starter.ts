@@ -18,15 +18,14 @@ export interface PostsDb {
 
 /** Stores the user as a JSON string under the key `user:<id>`. */
 export async function saveUser(redis: Redis, user: User): Promise<void> {
-  // TODO: SET the user under `user:<id>` (e.g. "user:42"). Redis stores strings, so
-  // turn the object into JSON first.
+  // TODO: store the user under `user:<id>` (e.g. "user:42"). Redis stores strings, not objects.
   void redis;
   void user;
 }
 
 /** Returns the user saved under `user:<id>`, or null if there is none. */
 export async function loadUser(redis: Redis, id: number): Promise<User | null> {
-  // TODO: GET `user:<id>`. On a miss (null) return null; otherwise parse the JSON.
+  // TODO: read `user:<id>` back into a User. What does Redis answer for a user never saved?
   void redis;
   void id;
   return null;
@@ -34,7 +33,7 @@ export async function loadUser(redis: Redis, id: number): Promise<User | null> {
 
 /** Deletes `user:<id>` (and nothing else); true if a key was removed. */
 export async function deleteUser(redis: Redis, id: number): Promise<boolean> {
-  // TODO: DEL `user:<id>`. DEL resolves to the number of keys it removed.
+  // TODO: delete `user:<id>`, and tell the caller whether there was anything to delete.
   void redis;
   void id;
   return false;
@@ -42,8 +41,7 @@ export async function deleteUser(redis: Redis, id: number): Promise<boolean> {
 
 /** Cache-aside: the posts from `popular_posts` on a hit; on a miss, from the database, then cached. */
 export async function getPopularPosts(redis: Redis, db: PostsDb): Promise<Post[]> {
-  // TODO: this always asks the database. Check `popular_posts` first: on a hit, return the
-  // parsed posts; on a miss, fetch once, SET the JSON under `popular_posts`, then return.
+  // TODO: this asks the database every time. Make it cache-aside on the key `popular_posts`.
   void redis;
   return db.fetchPopularPosts();
 }

@@ -132,6 +132,49 @@ export default defineChecks<Exports>({
       },
     },
     {
+      name: 'a save that lands while flush is writing is not lost: the next flush writes it',
+      async run({ learner, client, redis, fakeDb, expect }) {
+        // Another app server saves while this flush is in the middle of db.set: it re-saves
+        // the very product being written, and saves a product that was not dirty before.
+        const newer: Record<string, Product> = {
+          'product:8': { ...chair, price: 129 },
+          'product:9': { ...mug, price: 4 },
+        };
+        const desk: Product = { id: 10, name: 'Standing desk', price: 420 };
+        const rows = new Map<string, unknown>();
+        let savedDuringFlush: string | null = null;
+        const db = fakeDb({
+          methods: {
+            set: async (key: unknown, value: unknown) => {
+              if (savedDuringFlush === null && typeof key === 'string' && key in newer) {
+                savedDuringFlush = key;
+                await redis.set(key, JSON.stringify(newer[key]));
+                await redis.sadd('dirty:products', key);
+                await redis.set('product:10', JSON.stringify(desk));
+                await redis.sadd('dirty:products', 'product:10');
+              }
+              rows.set(String(key), value);
+              return true;
+            },
+          },
+        });
+        await learner.saveBack(client, chair);
+        await learner.saveBack(client, mug);
+        await learner.flush(client, asProductDb(db.api));
+        expect(savedDuringFlush, 'a key flush passed to db.set').to.be.a('string');
+        await learner.flush(client, asProductDb(db.api));
+        const key = savedDuringFlush as unknown as string;
+        expect(
+          rows.get(key),
+          `database row "${key}" after two flushes (it was saved again during the first)`,
+        ).to.deep.equal(newer[key]);
+        expect(
+          rows.get('product:10'),
+          'database row "product:10" after two flushes (saved during the first)',
+        ).to.deep.equal(desk);
+      },
+    },
+    {
       name: 'flush skips a dirty product whose cache entry has gone, instead of writing null',
       async run({ learner, client, redis, fakeDb, expect }) {
         const db = fakeDb();

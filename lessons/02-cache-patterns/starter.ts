@@ -19,8 +19,8 @@ function productKey(id: number): string {
 /** Write-through: the database and the cache, together. */
 export async function saveThrough(redis: Redis, db: ProductDb, product: Product): Promise<void> {
   const key = productKey(product.id);
-  // TODO: this only updates the cache. Write-through saves to the database as well:
-  // call db.set(key, product) first, and cache the JSON only once that has succeeded.
+  // TODO: this only updates the cache. Write-through saves to the database as well, and the
+  // order of the two writes matters when one of them fails.
   void db;
   await redis.set(key, JSON.stringify(product));
 }
@@ -29,14 +29,13 @@ export async function saveThrough(redis: Redis, db: ProductDb, product: Product)
 export async function saveBack(redis: Redis, product: Product): Promise<void> {
   const key = productKey(product.id);
   await redis.set(key, JSON.stringify(product));
-  // TODO: remember that `key` is dirty: add it to the Redis set "dirty:products" (SADD).
+  // TODO: remember, in Redis, that `key` is dirty: the set "dirty:products".
 }
 
 /** Writes every dirty product to the database and returns how many it wrote. */
 export async function flush(redis: Redis, db: ProductDb): Promise<number> {
-  // TODO: take each key out of "dirty:products" (SPOP hands them out one at a time), read
-  // its JSON from the cache and db.set(key, JSON.parse(json)). Skip keys whose cache entry
-  // is gone (GET returns null). Return how many products you wrote.
+  // TODO: write each dirty product from the cache to the database, clear its marker without
+  // losing a save that lands meanwhile, and return how many products you wrote.
   void redis;
   void db;
   return 0;

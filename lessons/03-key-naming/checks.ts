@@ -29,6 +29,15 @@ async function seedNamespaces(redis: Redis): Promise<string[]> {
   return users.sort();
 }
 
+/** Seeds `count` keys outside the "user:" namespace, named so they sort after it. */
+async function seedOthers(redis: Redis, count: number): Promise<string[]> {
+  const keys = Array.from({ length: count }, (_, i) => `visit:${i}`);
+  const batch = redis.pipeline();
+  for (const key of keys) batch.set(key, '1');
+  await batch.exec();
+  return keys;
+}
+
 export default defineChecks<Exports>({
   exports: ['keyFor', 'saveEntity', 'loadEntity', 'findKeys'],
   checks: [
@@ -88,13 +97,60 @@ export default defineChecks<Exports>({
       },
     },
     {
-      name: `findKeys("user") returns every key in the "user:" namespace, sorted, even with ${USER_COUNT}+ keys`,
+      name: `findKeys("user") returns every key in the "user:" namespace, sorted with the default sort, even with ${USER_COUNT}+ keys`,
       async run({ learner, client, redis, expect }) {
         const expected = await seedNamespaces(redis);
         const found = await learner.findKeys(client, 'user');
         expect(found, 'findKeys("user") result').to.be.an('array');
         expect(found.length, 'number of keys found').to.equal(expected.length);
         expect(found, 'findKeys("user") result').to.deep.equal(expected);
+      },
+    },
+    {
+      name: 'findKeys keeps following the cursor when a SCAN step finds nothing: only cursor "0" means the walk is over',
+      async run({ learner, client, redis, expect }) {
+        // Eight matches among 800 other keys: most SCAN steps come back empty while the
+        // cursor is not yet 0, so a loop that stops on an empty step misses keys.
+        await seedOthers(redis, 800);
+        const users = Array.from({ length: 8 }, (_, i) => `user:${i + 1}`);
+        await redis.mset(Object.fromEntries(users.map((key) => [key, '{}'])));
+        const found = await learner.findKeys(client, 'user');
+        expect(found, 'findKeys("user") with 8 user keys among 800 others').to.deep.equal(
+          [...users].sort(),
+        );
+      },
+    },
+    {
+      name: 'findKeys returns each key once, even if SCAN hands it out twice (the keyspace shrinks during the walk)',
+      async run({ learner, client, redis, log, expect }) {
+        const users = await seedNamespaces(redis);
+        // While the walk is under way, another client keeps adding and deleting 1,200 other keys,
+        // one step of the walk at a time. Redis's table grows and shrinks with them, and after a
+        // shrink SCAN may repeat keys it already returned. Every key present for the whole walk
+        // is still returned.
+        let others = await seedOthers(redis, 1200);
+        let settled = false;
+        const walk = learner.findKeys(client, 'user').finally(() => {
+          settled = true;
+        });
+        for (let seen = 0, turns = 0; !settled && turns < 20_000; turns++) {
+          const scans = log.only('scan').length;
+          if (scans > seen) {
+            seen = scans;
+            if (others.length > 0) {
+              await redis.del(...others);
+              others = [];
+            } else {
+              others = await seedOthers(redis, 1200);
+            }
+          }
+          await redis.ping();
+        }
+        const found = await walk;
+        expect(found, 'findKeys("user") result').to.be.an('array');
+        const repeated = found.filter((key, i) => found.indexOf(key) !== i);
+        expect(repeated, 'keys returned more than once').to.deep.equal([]);
+        expect(found, 'findKeys("user") result').to.deep.equal(users);
       },
     },
     {

@@ -89,6 +89,26 @@ export default defineChecks<Exports>({
       },
     },
     {
+      name: 'codes are compared as text: "012345" is not redeemed by "12345" or "12345.0"',
+      async run({ learner, client, expect }) {
+        await learner.issueCode(client, 'ada', '012345', 300);
+        expect(
+          await learner.redeemCode(client, 'ada', '12345'),
+          'redeemCode("12345") for the code "012345"',
+        ).to.equal(false);
+        await learner.issueCode(client, 'bob', '007007', 300);
+        expect(
+          await learner.redeemCode(client, 'bob', '7007.0'),
+          'redeemCode("7007.0") for the code "007007"',
+        ).to.equal(false);
+        await learner.issueCode(client, 'cy', '000042', 300);
+        expect(
+          await learner.redeemCode(client, 'cy', '000042'),
+          'redeemCode("000042") for the code "000042"',
+        ).to.equal(true);
+      },
+    },
+    {
       name: 'a code works until its TTL runs out and not a moment after',
       async run({ learner, client, clock, expect }) {
         await learner.issueCode(client, 'ada', '111111', 60);
@@ -142,12 +162,14 @@ export default defineChecks<Exports>({
       },
     },
     {
-      name: 'two attempts racing with the right code: exactly one succeeds (read and delete in one step)',
-      async run({ learner, client, expect }) {
+      name: 'two attempts racing with the right code, on two app servers: exactly one succeeds (read and delete in one step)',
+      async run({ learner, newServer, client, expect }) {
         await learner.issueCode(client, 'ada', '493027', 300);
+        // A second app server: the same code in another process, sharing only Redis.
+        const other = newServer();
         const results = await Promise.all([
           learner.redeemCode(client, 'ada', '493027'),
-          learner.redeemCode(client, 'ada', '493027'),
+          other.redeemCode(client, 'ada', '493027'),
         ]);
         expect(
           results.filter((ok) => ok).length,

@@ -11,10 +11,8 @@ export async function allowRequest(
   windowSeconds: number,
 ): Promise<boolean> {
   const key = `ratelimit:${userId}`;
-  // TODO: reading the count and then writing it back loses requests that arrive at the same
-  // moment, and nothing ever expires. Replace both steps with INCR (it returns the new count),
-  // and when that count is 1 — the request that opened the window — EXPIRE the key after
-  // windowSeconds.
+  // TODO: two problems. Reading the count and writing it back loses requests that arrive at
+  // the same moment, and the counter never expires, so a window never ends.
   void windowSeconds;
   const count = Number((await redis.get(key)) ?? 0) + 1;
   await redis.set(key, String(count));

@@ -1,10 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import {
-  CourseOutline,
-  type CompletionState,
-  type OutlineEntry,
-} from '../components/CourseOutline.tsx';
+import type { CompletionState, OutlineEntry } from '../components/CourseOutline.tsx';
+import { LessonsMenu } from '../components/LessonsMenu.tsx';
 import { ThemeToggle } from '../components/ThemeToggle.tsx';
 import { useTheme } from '../hooks/use-theme.ts';
 
@@ -37,17 +34,7 @@ export function Layout({ lessons, currentSlug, completion, children, wide = fals
         </Link>
         {lessons && lessons.length > 0 && (
           <nav className="site-nav" aria-label="Course">
-            {/* Keyed by lesson so the menu closes after choosing one. */}
-            <details className="lessons-menu" key={currentSlug ?? ''}>
-              <summary>Lessons</summary>
-              <div className="lessons-menu-panel">
-                <CourseOutline
-                  lessons={lessons}
-                  currentSlug={currentSlug}
-                  completion={completion}
-                />
-              </div>
-            </details>
+            <LessonsMenu lessons={lessons} currentSlug={currentSlug} completion={completion} />
           </nav>
         )}
         <ThemeToggle theme={theme} onToggle={toggle} />

@@ -29,11 +29,18 @@ export function LessonPage({ lesson, position, total, previous, next }: LessonPa
   return (
     <RedisConsoleProvider client={appPlayground()}>
       <SplitPane
+        initialPercent={40}
         start={
           <article className="lesson-prose" aria-labelledby="lesson-title">
-            <p className="lesson-kicker">
-              Lesson {position} of {total}
-            </p>
+            <div className="lesson-top">
+              <p className="lesson-kicker">
+                Lesson {position} of {total}
+              </p>
+              {/* On a phone the exercise comes after the whole lesson text. */}
+              <a className="jump-to-exercise" href="#exercise">
+                Jump to exercise <span aria-hidden="true">↓</span>
+              </a>
+            </div>
             <h1 id="lesson-title" tabIndex={-1}>
               {lesson.title}
             </h1>
@@ -48,6 +55,7 @@ export function LessonPage({ lesson, position, total, previous, next }: LessonPa
             lesson={lesson}
             runner={appRunner()}
             progress={appProgress()}
+            next={next}
           />
         }
       />

@@ -7,10 +7,11 @@ import {
   type LessonFileName,
 } from '../lessons/parse-lesson.ts';
 import { LESSON_FILES, type Lesson } from '../lessons/schema.ts';
+import { LESSON_FOLDER, resolveLessonsDir } from './course-dir.ts';
 
-/** Reads every `lessons/NN-slug/` folder under `root` with the same parser the browser uses. */
-export async function loadLessonsFromDisk(root: string): Promise<Lesson[]> {
-  const lessonsDir = path.join(root, 'lessons');
+/** Reads every `NN-slug/` lesson folder of `dir` (see resolveLessonsDir) with the browser's parser. */
+export async function loadLessonsFromDisk(dir: string): Promise<Lesson[]> {
+  const lessonsDir = resolveLessonsDir(dir);
   let entries;
   try {
     entries = await readdir(lessonsDir, { withFileTypes: true });
@@ -18,6 +19,12 @@ export async function loadLessonsFromDisk(root: string): Promise<Lesson[]> {
     throw new LessonError('lessons', `folder not found at ${lessonsDir}`);
   }
   const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  if (lessonsDir === dir && !folders.some((f) => LESSON_FOLDER.test(f))) {
+    throw new LessonError(
+      'lessons',
+      `folder not found at ${path.join(dir, 'lessons')}, and ${dir} holds no NN-slug lesson folders`,
+    );
+  }
   const lessons = await Promise.all(
     folders.map(async (folder) => {
       const files: Partial<Record<LessonFileName, string>> = {};
@@ -35,6 +42,10 @@ export async function loadLessonsFromDisk(root: string): Promise<Lesson[]> {
 }
 
 /** Absolute path of a lesson's file, for hosts that import checks.ts. */
-export function lessonFilePath(root: string, lesson: Lesson, file: LessonFileName): string {
-  return path.join(root, 'lessons', lesson.folder, file);
+export function lessonFilePath(
+  dir: string,
+  lesson: Pick<Lesson, 'folder'>,
+  file: LessonFileName,
+): string {
+  return path.join(resolveLessonsDir(dir), lesson.folder, file);
 }

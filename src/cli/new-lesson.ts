@@ -104,9 +104,10 @@ export async function runNew(args: string[], io: NewLessonIo): Promise<number> {
       ...Object.keys(files).map((name) => `  ${name}`),
       '',
       'Next:',
-      `  npx cachelab verify --lesson ${slug}`,
+      // --course: from an author's own repository, the built-in course is not the one to verify.
+      `  npx cachelab verify --course lessons --lesson ${slug}`,
       '      checks that the solution passes and the starter fails',
-      '  npx cachelab verify --watch',
+      '  npx cachelab verify --course lessons --watch',
       '      re-verifies each lesson as you save it',
       '  Then write the prose, the exercise and the checks; docs/authoring.md explains each file.',
       '',
@@ -198,13 +199,15 @@ export default defineChecks<Exports>({
       name: 'remember stores the value under "example:<name>"',
       async run({ learner, client, redis, expect }) {
         await learner.remember(client, 'greeting', 'hello');
-        expect(await redis.get('example:greeting'), 'value of "example:greeting"').to.equal('hello');
+        const stored = await redis.get('example:greeting');
+        expect(stored, 'value of "example:greeting"').to.equal('hello');
       },
     },
     {
       name: 'remember returns the value that is now stored',
       async run({ learner, client, expect }) {
-        expect(await learner.remember(client, 'colour', 'teal'), 'remember("colour", "teal")').to.equal('teal');
+        const returned = await learner.remember(client, 'colour', 'teal');
+        expect(returned, 'remember("colour", "teal")').to.equal('teal');
       },
     },
   ],

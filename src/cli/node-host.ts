@@ -1,233 +1,88 @@
 /**
- * The Node host of the runner: learner code runs in a `worker_threads` worker (node-worker.ts)
- * with a memory cap, under a hard timeout. A worker that timed out, ran out of memory or died
- * is terminated and replaced by a warmed spare, so the next run never waits for start-up.
+ * The Node host of the runner as `grade` and `verify` use it: a runner pool (runner-pool.ts) of
+ * child processes, each under OS memory limits and a hard timeout that ends in SIGKILL. Kept as
+ * the CLI's one-lesson-at-a-time API over the pool; batch grading uses the pool directly.
  */
-import { randomUUID } from 'node:crypto';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { fromWorkerSchema } from '../runner/protocol.ts';
-import type { CheckResult, RunError, RunReport } from '../runner/report.ts';
-import type { NodeWorkerData } from './node-worker.ts';
+import path from 'node:path';
+import type { RedisPort } from '../runner/protocol.ts';
+import type { RunReport } from '../runner/report.ts';
+import { createRunnerPool, RunnerError, type RunnerPoolOptions } from './runner-pool.ts';
 
-const WORKER_ENTRY = new URL('../../bin/node-worker.mjs', import.meta.url);
+export { RunnerError };
 
 /** Options for the Node runner. */
 export interface NodeRunnerOptions {
-  /** Folder that holds `lessons/`. */
-  root: string;
-  /** Whole-run hard timeout in ms (default 10 000; the browser uses about 3 000). */
+  /** Folder that holds `lessons/` (used when `lessonsDir` is not given). */
+  root?: string;
+  /** Folder that holds the `NN-slug` lesson folders (default `<root>/lessons`). */
+  lessonsDir?: string;
+  /** Whole-run hard timeout in ms, from the child's acknowledgement (default 10 000). */
   hardTimeoutMs?: number;
-  /** Heap cap of a worker, in MB (default 128). */
+  /** Resident memory limit of a child in MB (default 512). */
+  memoryMb?: number;
+  /**
+   * Older name for the memory cap: a V8 heap of this size, which means a child limit of twice
+   * as much (the child's heap is half its memory limit, see child-endpoint.ts).
+   */
   maxOldGenerationSizeMb?: number;
   /** Soft timeout per learner call, in ms (default 1 000). */
   checkTimeoutMs?: number;
-  /** Keep a warmed spare worker (default true). */
+  /** Keep a warmed spare child, so a run after a recycle never waits for start-up (default true). */
   spare?: boolean;
+  /** How long a child may take to start, in ms (default 60 000). */
+  startupTimeoutMs?: number;
+  /** The child entry, when the CLI runs from its build (default bin/runner-child.mjs). */
+  childEntry?: string;
   /**
-   * `verify --redis`: run checks on a real server. Each worker gets a port; the host answers
-   * its Redis requests (redis-server-host.ts), so learner code stays in the sandboxed worker.
+   * `verify --redis`: run checks on a real server. Each child's Redis traffic is answered by
+   * the host's connections (redis-server-host.ts), so learner code stays in the sandboxed child.
    */
-  server?: { serve(port: MessagePort): void };
+  server?: { serve(port: RedisPort): void };
 }
 
 /** A running Node runner. */
 export interface NodeRunner {
   /** Grades `source` against a lesson's checks. Never rejects for learner-caused problems. */
   run(lesson: string, source: string): Promise<RunReport>;
-  /** Start-up time of the most recently started worker, in ms, once it is ready. */
+  /** Start-up time of the first child, in ms, once it is ready. */
   lastStartupMs(): Promise<number>;
-  /** Terminates every worker. */
+  /** Stops every child. */
   close(): Promise<void>;
 }
 
-/** Thrown by `run` when the runner itself cannot work (not for anything learner code does). */
-export class RunnerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunnerError';
-  }
+/** The pool options a NodeRunner's options mean. */
+export function poolOptionsFor(options: NodeRunnerOptions): RunnerPoolOptions {
+  const lessonsDir = options.lessonsDir ?? path.join(options.root ?? process.cwd(), 'lessons');
+  const memoryMb =
+    options.memoryMb ??
+    (options.maxOldGenerationSizeMb ? options.maxOldGenerationSizeMb * 2 : undefined);
+  return {
+    lessonsDir,
+    size: 1,
+    spare: options.spare ?? true,
+    ...(options.hardTimeoutMs !== undefined ? { hardTimeoutMs: options.hardTimeoutMs } : {}),
+    ...(memoryMb !== undefined ? { memoryMb } : {}),
+    ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
+    ...(options.startupTimeoutMs !== undefined
+      ? { startupTimeoutMs: options.startupTimeoutMs }
+      : {}),
+    ...(options.childEntry !== undefined ? { childEntry: options.childEntry } : {}),
+    ...(options.server ? { server: options.server } : {}),
+  };
 }
 
-interface Pending {
-  runId: string;
-  checks: CheckResult[];
-  settle(outcome: { report: RunReport } | { error: RunError } | { fatal: string }): void;
-}
-
-/** One worker thread and what it is doing. */
-class RunnerThread {
-  readonly worker: Worker;
-  readonly ready: Promise<number>;
-  private pending: Pending | undefined;
-  private dead = false;
-
-  private readonly redisPort: MessagePort | undefined;
-
-  constructor(
-    data: NodeWorkerData,
-    maxOldGenerationSizeMb: number,
-    server?: NodeRunnerOptions['server'],
-  ) {
-    const channel = server ? new MessageChannel() : undefined;
-    if (channel) server!.serve(channel.port1);
-    this.redisPort = channel?.port1;
-    this.worker = new Worker(WORKER_ENTRY, {
-      workerData: channel ? { ...data, redisPort: channel.port2 } : data,
-      transferList: channel ? [channel.port2] : [],
-      resourceLimits: { maxOldGenerationSizeMb },
-      // The thread's own stdout/stderr stay out of the CLI's output (learner console is captured).
-      stdout: true,
-      stderr: true,
-      env: {},
-    });
-    this.worker.stdout.resume();
-    this.worker.stderr.resume();
-    this.ready = new Promise<number>((resolve, reject) => {
-      const onMessage = (raw: unknown): void => {
-        const parsed = fromWorkerSchema.safeParse(raw);
-        if (!parsed.success) return;
-        const message = parsed.data;
-        if (message.type === 'ready') resolve(message.startupMs);
-        else if (message.type === 'fatal' && !this.pending)
-          reject(new RunnerError(message.message));
-        else this.receive(message);
-      };
-      this.worker.on('message', onMessage);
-      this.worker.on('error', (error: Error & { code?: string }) => {
-        this.dead = true;
-        reject(new RunnerError(`The runner thread failed to start: ${error.message}`));
-        const memory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-        this.pending?.settle({
-          error: memory
-            ? {
-                kind: 'memory',
-                message: `Your code ran out of memory (the limit is ${maxOldGenerationSizeMb} MB).`,
-              }
-            : { kind: 'violation', message: `The sandbox stopped unexpectedly: ${error.message}` },
-        });
-      });
-      this.worker.on('exit', (code) => {
-        this.dead = true;
-        reject(new RunnerError(`The runner thread exited during start-up (code ${code})`));
-        this.pending?.settle({
-          error: {
-            kind: 'violation',
-            message: `The sandbox stopped unexpectedly (exit code ${code}).`,
-          },
-        });
-      });
-    });
-    // Start-up failures surface through `run`; avoid an unhandled rejection meanwhile.
-    this.ready.catch(() => {});
-  }
-
-  get alive(): boolean {
-    return !this.dead;
-  }
-
-  private receive(message: ReturnType<typeof fromWorkerSchema.parse>): void {
-    const pending = this.pending;
-    if (!pending) return;
-    if (message.type === 'fatal') pending.settle({ fatal: message.message });
-    else if (message.type === 'check' && message.runId === pending.runId)
-      pending.checks[message.index] = message.result;
-    else if (message.type === 'done' && message.runId === pending.runId)
-      pending.settle({ report: message.report });
-  }
-
-  /** Sends one run and waits for its report, a failure, or the hard timeout. */
-  run(
-    lesson: string,
-    source: string,
-    hardTimeoutMs: number,
-  ): Promise<
-    { report: RunReport } | { error: RunError; checks: CheckResult[] } | { fatal: string }
-  > {
-    const runId = randomUUID();
-    return new Promise((resolve) => {
-      const checks: CheckResult[] = [];
-      const settle: Pending['settle'] = (outcome) => {
-        if (this.pending?.runId !== runId) return;
-        this.pending = undefined;
-        clearTimeout(timer);
-        resolve(
-          'error' in outcome ? { error: outcome.error, checks: checks.filter(Boolean) } : outcome,
-        );
-      };
-      this.pending = { runId, checks, settle };
-      const timer = setTimeout(() => {
-        settle({
-          error: {
-            kind: 'timeout',
-            message: `Your code did not finish within ${hardTimeoutMs / 1000} s. Is there an endless loop?`,
-          },
-        });
-      }, hardTimeoutMs);
-      this.worker.postMessage({ type: 'run', runId, lesson, source });
-    });
-  }
-
-  async terminate(): Promise<void> {
-    this.dead = true;
-    await this.worker.terminate();
-    this.redisPort?.close();
-  }
-}
-
-/** Starts a Node runner: one warm worker plus (by default) a warmed spare. */
+/** Starts a Node runner: one warm child plus (by default) a warmed spare. */
 export function createNodeRunner(options: NodeRunnerOptions): NodeRunner {
-  const hardTimeoutMs = options.hardTimeoutMs ?? 10_000;
-  const memory = options.maxOldGenerationSizeMb ?? 128;
-  const data: NodeWorkerData = {
-    root: options.root,
-    checkTimeoutMs: options.checkTimeoutMs ?? 1000,
-  };
-  const keepSpare = options.spare ?? true;
-  const start = (): RunnerThread => new RunnerThread(data, memory, options.server);
-
-  let active = start();
-  let spare = keepSpare ? start() : undefined;
-  let newest = spare ?? active;
+  const pool = createRunnerPool(poolOptionsFor(options));
+  // Runs go one at a time, in order, as they always have for grade and verify.
   let queue: Promise<unknown> = Promise.resolve();
-  let closed = false;
-
-  const replaceActive = (): void => {
-    void active.terminate();
-    active = spare ?? start();
-    spare = keepSpare ? start() : undefined;
-    newest = spare ?? active;
-  };
-
-  const runOnce = async (lesson: string, source: string): Promise<RunReport> => {
-    if (closed) throw new RunnerError('The runner is closed');
-    if (!active.alive) replaceActive();
-    const started = performance.now();
-    await active.ready;
-    const outcome = await active.run(lesson, source, hardTimeoutMs);
-    if ('report' in outcome) return outcome.report;
-    if ('fatal' in outcome) throw new RunnerError(outcome.fatal);
-    // Timeout, memory or a crash: this worker cannot be trusted with another run.
-    replaceActive();
-    return {
-      lesson,
-      passed: false,
-      checks: outcome.checks,
-      error: outcome.error,
-      console: '',
-      durationMs: Math.round((performance.now() - started) * 100) / 100,
-    };
-  };
-
   return {
     run(lesson, source) {
-      const result = queue.then(() => runOnce(lesson, source));
+      const result = queue.then(() => pool.run(lesson, source));
       queue = result.catch(() => {});
       return result;
     },
-    lastStartupMs: () => newest.ready,
-    async close() {
-      closed = true;
-      await Promise.all([active.terminate(), spare?.terminate()]);
-    },
+    lastStartupMs: () => pool.ready(),
+    close: () => pool.close(),
   };
 }

@@ -100,16 +100,22 @@ export function completeCommand(line: string): [string[], string] {
 
 /** Entry point of `cachelab cli`; resolves to the exit code. */
 export async function runRedisCli(args: string[], io: RedisCliIo): Promise<number> {
-  const rest = args.filter((a) => a !== '--no-raw');
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(USAGE);
-    return 0;
+  // As in redis-cli, options come first: from the command name on, every word is an argument
+  // of the command, so `cachelab cli echo -h` echoes "-h".
+  let first = 0;
+  while (first < args.length && args[first]!.startsWith('-')) {
+    const option = args[first]!;
+    if (option === '--help' || option === '-h') {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (option !== '--no-raw') {
+      io.stderr.write(`Unrecognized option: ${option}\n\n${USAGE}`);
+      return 1;
+    }
+    first++;
   }
-  const unknownFlag = rest.find((a) => a.startsWith('--'));
-  if (unknownFlag) {
-    io.stderr.write(`Unrecognized option: ${unknownFlag}\n\n${USAGE}`);
-    return 1;
-  }
+  const rest = args.slice(first);
   const session = new RedisCliSession();
   const write = (text: string) => io.stdout.write(`${text}\n`);
   const run = (line: string) =>

@@ -2,19 +2,28 @@
  * The host's side of `verify --redis`: two ioredis 5 connections to the user's server (one for
  * the checks' own `ctx.redis`, one for learner code), driven by requests from worker threads
  * (server-backend.ts explains why the sockets live here). Commands that could reach data
- * outside the database in the URL (SELECT, FLUSHALL, SWAPDB, MOVE, Lua, ...) are refused.
+ * outside the database in the URL (SELECT, FLUSHALL, SWAPDB, MOVE, ...) are refused.
+ *
+ * Lua is the exception that needs the server's help: a script can compute any command name at
+ * run time (so no static check of the script can vet it) and run FLUSHALL, SELECT, SWAPDB, MOVE
+ * or MIGRATE from inside the server. Learner scripts therefore run only on a server where those
+ * cannot reach beyond the URL's database: Redis 7 or later (which refuses CONFIG, SAVE,
+ * SHUTDOWN, DEBUG, MODULE and ACL inside scripts itself), with exactly one database
+ * (`--databases 1`: SELECT/SWAPDB/MOVE/COPY DB have nowhere to go, FLUSHALL is FLUSHDB) and
+ * MIGRATE renamed away (`--rename-command MIGRATE ""`: no connection to other hosts). Anywhere
+ * else EVAL & co. are refused with a message that says how to start such a server. FUNCTION and
+ * FCALL stay refused everywhere.
  */
 import { Redis } from 'ioredis';
-import type { MessagePort } from 'node:worker_threads';
 import { SUPPORTED_COMMANDS, unsupportedCommandMessage } from '../redis/fidelity/engine.ts';
 import {
   redisRequestSchema,
+  type RedisPort,
   type RedisRequest,
   type RedisResponse,
   type RedisWireError,
 } from '../runner/protocol.ts';
 import type { KeyspaceEntry } from '../runner/report.ts';
-import { LUA_COMMANDS } from '../runner/sandbox-redis.ts';
 import { ServerError, type ServerTarget } from './redis-url.ts';
 
 /** Commands that could touch data beyond the URL's database, or the server itself. */
@@ -30,7 +39,9 @@ const REFUSED = new Set([
   'replicaof',
   'slaveof',
   'failover',
-  ...LUA_COMMANDS,
+  'function',
+  'fcall',
+  'fcall_ro',
   'save',
   'bgsave',
   'bgrewriteaof',
@@ -41,6 +52,35 @@ const REFUSED = new Set([
   'psync',
   'module',
 ]);
+
+/** Commands that run learner Lua: allowed only on a server where scripts stay in the database. */
+const SCRIPT_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'script']);
+/** SCRIPT subcommands a learner may use on such a server. */
+const SCRIPT_SUBCOMMANDS = new Set(['load', 'exists', 'flush', 'kill', 'help']);
+
+/**
+ * Why learner Lua may not run on this server, or null when it may (see the module comment).
+ * Any failure to find out (CONFIG disabled, an old server) counts as "may not".
+ */
+export async function scriptRisk(client: Redis): Promise<string | null> {
+  try {
+    const info = String(await client.info('server'));
+    const major = Number(/redis_version:(\d+)/.exec(info)?.[1] ?? 0);
+    if (major < 7) return 'the server is older than Redis 7';
+    const databases = (await client.config('GET', 'databases')) as string[];
+    if (databases[1] !== '1') return `the server has ${databases[1] ?? 'unknown'} databases, not 1`;
+    const migrate = (await client.call('COMMAND', 'INFO', 'migrate')) as unknown[];
+    if (migrate[0] !== null) return 'MIGRATE is enabled';
+    return null;
+  } catch (error) {
+    return `cachelab could not inspect the server (${(error as Error).message})`;
+  }
+}
+
+/** The refusal for learner Lua on a server that could let a script reach beyond the database. */
+function scriptRefusal(command: string, risk: string): string {
+  return `ERR cachelab verify --redis refuses '${command.toUpperCase()}' here: a script could reach beyond the database (${risk}). Lua runs on a Redis 7 server started with --databases 1 --rename-command MIGRATE ""`;
+}
 
 /** What learner code may send: the sandbox's command families, minus the refused ones. */
 const LEARNER_ALLOWED = new Set(SUPPORTED_COMMANDS.filter((name) => !REFUSED.has(name)));
@@ -54,9 +94,11 @@ export interface ServerConnections {
   /** Empties the database (FLUSHDB on the URL's database only). */
   flush(): Promise<void>;
   /** Answers one worker's requests over `port` until the port closes. */
-  serve(port: MessagePort): void;
+  serve(port: RedisPort): void;
   /** Closes both connections. */
   close(): Promise<void>;
+  /** Why learner Lua is refused on this server, or null when it runs. */
+  scriptRisk: string | null;
 }
 
 function connection(target: ServerTarget, name: string): Redis {
@@ -88,13 +130,36 @@ export async function connectServer(target: ServerTarget): Promise<ServerConnect
         : `cannot connect to ${target.display}: ${message}`,
     );
   }
+  const risk = await scriptRisk(host);
   return {
     target,
+    scriptRisk: risk,
     dbsize: () => host.dbsize(),
     async flush() {
       await host.flushdb();
     },
-    serve: (port) => port.on('message', (raw: unknown) => answer(port, host, learner, raw)),
+    serve: (port) => {
+      // The learner's extra clients (`duplicate()`, `new Redis()`), opened on first use and
+      // closed whenever the learner's connection is reset, i.e. before and after every check.
+      const extras = new Map<string, Redis>();
+      const clientFor = (conn: RedisRequest['conn']): Redis => {
+        if (conn === 'host') return host;
+        if (conn === 'learner') return learner;
+        let client = extras.get(conn);
+        if (!client) {
+          client = connection(target, conn);
+          client.on('error', () => {});
+          extras.set(conn, client);
+        }
+        return client;
+      };
+      const closeExtras = async (): Promise<void> => {
+        const open = [...extras.values()];
+        extras.clear();
+        await Promise.allSettled(open.map((client) => client.quit()));
+      };
+      port.on('message', (raw: unknown) => answer(port, host, clientFor, closeExtras, raw, risk));
+    },
     async close() {
       await Promise.allSettled([host.quit(), learner.quit()]);
     },
@@ -117,18 +182,30 @@ function commandOf(method: string, args: readonly unknown[]): string {
   return method.replace(/Buffer$/, '').toLowerCase();
 }
 
+/** A method call's arguments without the command name (`call('SCRIPT', 'LOAD', …)` → LOAD, …). */
+function argsOf(method: string, args: readonly unknown[]): readonly unknown[] {
+  return method === 'call' || method === 'callBuffer' ? args.slice(1) : args;
+}
+
 /** Why a command may not run on this connection, or undefined when it may. */
 function refusal(
   conn: RedisRequest['conn'],
   command: string,
   args: readonly unknown[],
+  risk: string | null,
 ): string | undefined {
+  if (SCRIPT_COMMANDS.has(command)) {
+    if (risk !== null) return scriptRefusal(command, risk);
+    const sub = command === 'script' ? String(args[0] ?? '').toLowerCase() : '';
+    if (command === 'script' && !SCRIPT_SUBCOMMANDS.has(sub))
+      return `ERR cachelab verify --redis refuses 'SCRIPT ${sub.toUpperCase()}'`;
+    return undefined;
+  }
   const reachesOtherDb =
     command === 'copy' && args.some((a) => typeof a === 'string' && a.toLowerCase() === 'db');
   if (REFUSED.has(command) || reachesOtherDb)
     return `ERR cachelab verify --redis refuses '${command.toUpperCase()}': it could reach data beyond the database in the --redis URL`;
-  if (conn === 'learner' && !LEARNER_ALLOWED.has(command))
-    return unsupportedCommandMessage(command);
+  if (conn !== 'host' && !LEARNER_ALLOWED.has(command)) return unsupportedCommandMessage(command);
   return undefined;
 }
 
@@ -145,11 +222,18 @@ function invoke(target: Redis | ReturnType<Redis['pipeline']>, method: string, a
   return (fn as Method).apply(target, args);
 }
 
-function answer(port: MessagePort, host: Redis, learner: Redis, raw: unknown): void {
+function answer(
+  port: RedisPort,
+  host: Redis,
+  clientFor: (conn: RedisRequest['conn']) => Redis,
+  closeExtras: () => Promise<void>,
+  raw: unknown,
+  risk: string | null,
+): void {
   const parsed = redisRequestSchema.safeParse(raw);
   if (!parsed.success) return;
   const { id, conn, op } = parsed.data;
-  const client = conn === 'host' ? host : learner;
+  const learner = clientFor('learner');
   const reply = (promise: Promise<unknown>): void => {
     promise.then(
       (value) => port.postMessage({ id, ok: true, value } satisfies RedisResponse),
@@ -162,19 +246,28 @@ function answer(port: MessagePort, host: Redis, learner: Redis, raw: unknown): v
   try {
     if (op.type === 'reset') {
       // Ends whatever MULTI/WATCH the learner's connection was left in, then empties the database.
+      // A runaway learner script would keep the server busy: stop it first (NOTBUSY is fine).
+      const killed = risk === null ? host.call('SCRIPT', 'KILL').catch(() => {}) : null;
       const discarded = learner.call('DISCARD').catch(() => {});
       const unwatched = learner.unwatch();
-      reply(Promise.all([discarded, unwatched, host.flushdb()]).then(() => null));
+      const closed = closeExtras();
+      reply(
+        Promise.all([killed, discarded, unwatched, closed]).then(async () => {
+          await host.flushdb();
+          return null;
+        }),
+      );
     } else if (op.type === 'snapshot') {
       reply(snapshot(host));
     } else if (op.type === 'command') {
-      const why = refusal(conn, commandOf(op.method, op.args), op.args);
-      reply(why ? refused(why) : invoke(client, op.method, op.args));
+      const why = refusal(conn, commandOf(op.method, op.args), argsOf(op.method, op.args), risk);
+      reply(why ? refused(why) : invoke(clientFor(conn), op.method, op.args));
     } else {
       for (const { method, args } of op.commands) {
-        const why = refusal(conn, commandOf(method, args), args);
+        const why = refusal(conn, commandOf(method, args), argsOf(method, args), risk);
         if (why) return reply(refused(why));
       }
+      const client = clientFor(conn);
       const batch = op.transaction ? client.multi() : client.pipeline();
       for (const { method, args } of op.commands) {
         // Per-command failures arrive in exec's [error, reply] pairs.

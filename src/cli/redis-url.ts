@@ -1,7 +1,13 @@
 /** `verify --redis <url>`: the URL, parsed without loading ioredis (main.ts imports this eagerly). */
 
 /** A bad `--redis` URL or an unreachable server: a usage problem (exit 2), not a lesson's. */
-export class ServerError extends Error {}
+export class ServerError extends Error {
+  constructor(message: string) {
+    super(message);
+    // main.ts tells exit-2 errors apart by name, so that it need not load this module to do so.
+    this.name = 'ServerError';
+  }
+}
 
 /** A parsed `--redis` URL. */
 export interface ServerTarget {

@@ -12,14 +12,18 @@
  * mid-check leaves no half-open connection behind: the host resets the database before the
  * next check.
  */
-import type { MessagePort } from 'node:worker_threads';
 import { list as ioredisCommands } from '@ioredis/commands';
 import { normalizeArgs } from '../redis/faithful-client.ts';
 import { ReplyError } from '../redis/reply-error.ts';
 import type { RedisBackend, Store } from '../runner/redis-backend.ts';
 import type { KeyspaceEntry } from '../runner/report.ts';
 import type { RawRedis } from '../runner/sandbox-redis.ts';
-import { redisResponseSchema, type RedisRequest, type RedisWireError } from '../runner/protocol.ts';
+import {
+  redisResponseSchema,
+  type RedisPort,
+  type RedisRequest,
+  type RedisWireError,
+} from '../runner/protocol.ts';
 
 type Conn = RedisRequest['conn'];
 type Op = RedisRequest['op'];
@@ -27,6 +31,9 @@ type Send = (conn: Conn, op: Op) => Promise<unknown>;
 type Callback = (err: unknown, result?: unknown) => void;
 
 const COMMANDS = new Set(ioredisCommands);
+
+/** Extra learner connections a check may open on the server (matches the protocol's names). */
+const MAX_EXTRA_CONNECTIONS = 64;
 
 /** Whether `method` is an ioredis command method (`get`, `getBuffer`, `call`, ...). */
 function isCommandMethod(method: string): boolean {
@@ -166,7 +173,7 @@ function serverClient(conn: Conn, send: Send): RawRedis {
  * A backend on a real server, reached through the host over `port`. Every check starts and
  * ends with the database emptied; the fake clock ages keys by re-setting TTLs (PEXPIRE).
  */
-export function serverBackend(port: MessagePort): RedisBackend {
+export function serverBackend(port: RedisPort): RedisBackend {
   let nextId = 0;
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   port.on('message', (raw: unknown) => {
@@ -191,9 +198,20 @@ export function serverBackend(port: MessagePort): RedisBackend {
     ttlAging: 'pexpire',
     async openStore(): Promise<Store> {
       await send('learner', { type: 'reset' });
+      // Extra learner clients are real connections on the host, so WATCH and MULTI on one never
+      // leak into another. The host closes them all when the learner's connection is reset.
+      let extra = 0;
       return {
         host,
         learner,
+        connect() {
+          if (extra >= MAX_EXTRA_CONNECTIONS)
+            throw new ReplyError(
+              `ERR cachelab verify --redis allows at most ${MAX_EXTRA_CONNECTIONS} extra connections per check`,
+            );
+          extra++;
+          return serverClient(`learner-${extra}`, send);
+        },
         snapshot: async () => (await send('host', { type: 'snapshot' })) as KeyspaceEntry[],
         async close() {
           await send('learner', { type: 'reset' });

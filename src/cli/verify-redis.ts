@@ -21,7 +21,7 @@ export interface VerifyOnRedisOptions {
     root: string,
     timeout: string | undefined,
     server?: NodeRunnerOptions['server'],
-  ): NodeRunner;
+  ): Promise<NodeRunner>;
 }
 
 /** Verifies lessons on the sandbox and on the server at `target`, and compares them check by check. */
@@ -42,8 +42,13 @@ export async function verifyOnRedis(
           'database (its path picks one, e.g. /15), or pass --flush to allow emptying this one.',
       );
     }
-    const sandbox = options.runnerFor(root, options.timeout);
-    const onServer = options.runnerFor(root, options.timeout, server);
+    const sandbox = await options.runnerFor(root, options.timeout);
+    const onServer = await options
+      .runnerFor(root, options.timeout, server)
+      .catch(async (error: unknown) => {
+        await sandbox.close();
+        throw error;
+      });
     try {
       // Per-lesson timings should not include the workers' start-up.
       await Promise.all([sandbox.lastStartupMs(), onServer.lastStartupMs()]);

@@ -1,11 +1,16 @@
-import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { resolveLessonsDir } from './course-dir.ts';
 
 /** Options for `watchLessons`. */
 export interface WatchLessonsOptions {
   /** Quiet time after the last change before `onChange` fires (default 150 ms). Editors save in bursts. */
   debounceMs?: number;
-  /** Called if the watcher itself fails, e.g. when `lessons/` is deleted. */
+  /**
+   * Called if watching fails after start-up: `lessons/` deleted, or a lesson folder's watch
+   * failing while the folder still exists (e.g. out of inotify watches). Failures while starting
+   * are thrown by `watchLessons` itself.
+   */
   onError?: (error: Error) => void;
 }
 
@@ -16,7 +21,7 @@ export interface LessonWatcher {
 }
 
 /**
- * Watches `<root>/lessons` and calls `onChange` with the lesson folders (e.g. "04-expiry") that
+ * Watches the lessons of `root` (its `lessons/`, or `root` itself for a `--course` folder) and calls `onChange` with the lesson folders (e.g. "04-expiry") that
  * changed, sorted, once edits have settled. For `cachelab verify --watch`.
  *
  * Every watch is in place when this returns. Node 20's `recursive` option on Linux walks the tree
@@ -30,11 +35,12 @@ export function watchLessons(
   options: WatchLessonsOptions = {},
 ): LessonWatcher {
   const debounceMs = options.debounceMs ?? 150;
-  const lessonsDir = path.join(root, 'lessons');
+  const lessonsDir = resolveLessonsDir(root);
   const pending = new Set<string>();
   const folderWatchers = new Map<string, FSWatcher>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let starting = true;
 
   const changed = (folder: string, filename: string) => {
     // Editors write swap and backup files next to the real ones; they are not lesson changes.
@@ -56,13 +62,21 @@ export function watchLessons(
       watcher = watch(path.join(lessonsDir, folder), (_event, filename) =>
         changed(folder, filename?.toString() ?? ''),
       );
-    } catch {
-      return; // gone again, or not a folder
+    } catch (error) {
+      // Gone again, or not a folder: nothing to watch. Anything else (out of inotify watches,
+      // no permission) would leave the folder unwatched, so it is reported.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      if (starting) throw error;
+      options.onError?.(error as Error);
+      return;
     }
-    // A deleted folder ends its watcher; `lessons/` reports the deletion itself.
-    watcher.on('error', () => {
+    // A deleted folder ends its watcher, and `lessons/` reports the deletion itself; any other
+    // failure means edits in that folder would go unseen, so it is reported, never swallowed.
+    watcher.on('error', (error) => {
       watcher.close();
       folderWatchers.delete(folder);
+      if (!closed && existsSync(path.join(lessonsDir, folder))) options.onError?.(error);
     });
     folderWatchers.set(folder, watcher);
   };
@@ -73,9 +87,7 @@ export function watchLessons(
     changed(folder, folder);
   });
   top.on('error', (error) => options.onError?.(error));
-  for (const entry of readdirSync(lessonsDir)) watchFolder(entry);
-
-  return {
+  const watcher: LessonWatcher = {
     close() {
       closed = true;
       clearTimeout(timer);
@@ -85,4 +97,12 @@ export function watchLessons(
       folderWatchers.clear();
     },
   };
+  try {
+    for (const entry of readdirSync(lessonsDir)) watchFolder(entry);
+  } catch (error) {
+    watcher.close();
+    throw error;
+  }
+  starting = false;
+  return watcher;
 }

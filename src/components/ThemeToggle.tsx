@@ -8,19 +8,19 @@ export interface ThemeToggleProps {
   onToggle: () => void;
 }
 
-/** A toggle button: pressed means the dark theme is on. */
+/**
+ * A button named for what it does: "Switch to dark theme" in the light theme and the other way
+ * round. (Not a pressed/unpressed toggle: a name that changes with the state and a pressed state
+ * would say the same thing twice.) The icon shows the theme it switches to.
+ */
 export function ThemeToggle({ theme, onToggle }: ThemeToggleProps) {
+  const target = theme === 'dark' ? 'light' : 'dark';
   return (
-    <button
-      type="button"
-      className="theme-toggle"
-      aria-pressed={theme === 'dark'}
-      onClick={onToggle}
-    >
+    <button type="button" className="theme-toggle" data-theme-now={theme} onClick={onToggle}>
       <span aria-hidden="true" className="theme-toggle-icon">
-        {theme === 'dark' ? '☾' : '☀'}
+        {target === 'dark' ? '☾' : '☀'}
       </span>
-      <span className="theme-toggle-label">Dark theme</span>
+      <span className="theme-toggle-label">Switch to {target} theme</span>
     </button>
   );
 }

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Editor, type OnMount } from '@monaco-editor/react';
 import type * as MonacoApi from 'monaco-editor';
+import { CodePreview } from './CodePreview.tsx';
 import { DARK_THEME } from './monaco-setup.ts';
 import type { CodeEditorProps } from './editor-props.ts';
 
@@ -23,6 +24,7 @@ export default function CodeEditor({
   ariaLabel,
   markers,
   reveal,
+  autoFocus = false,
 }: CodeEditorProps) {
   const editorRef = useRef<StandaloneEditor | null>(null);
   const monacoRef = useRef<Monaco | null>(null);
@@ -44,6 +46,7 @@ export default function CodeEditor({
       onRunRef.current(editor.getValue()),
     );
     decorationsRef.current = editor.createDecorationsCollection();
+    if (autoFocus) editor.focus();
     setMounted(true);
   };
 
@@ -97,12 +100,16 @@ export default function CodeEditor({
       theme={theme === 'dark' ? DARK_THEME : 'vs'}
       onChange={(next) => onChange(next ?? '')}
       onMount={handleMount}
-      loading={<p className="editor-loading">Starting the editor…</p>}
+      // Monaco starts a frame or two after its chunk arrives; the code stays on screen meanwhile.
+      loading={<CodePreview value={value} ariaLabel={ariaLabel} />}
       options={{
         ariaLabel,
         accessibilitySupport: 'auto',
         minimap: { enabled: false },
         fontSize: 14,
+        lineHeight: 19,
+        fontFamily:
+          "'JetBrains Mono Variable', ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
         tabSize: 2,
         scrollBeyondLastLine: false,
         automaticLayout: true,
@@ -113,6 +120,9 @@ export default function CodeEditor({
         lineDecorationsWidth: 8,
         glyphMargin: false,
         folding: false,
+        // The sticky scroll header is a focus stop of its own inside the editor, so Tab with
+        // Ctrl+M on would land there instead of leaving; lesson files are short enough without.
+        stickyScroll: { enabled: false },
         wordWrap: 'off',
       }}
     />

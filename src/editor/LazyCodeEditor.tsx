@@ -1,17 +1,19 @@
-import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { Component, useEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import { afterFirstPaint } from '../hooks/after-first-paint.ts';
+import { CodePreview } from './CodePreview.tsx';
+import { chooseEditor, type EditorKind } from './editor-choice.ts';
 import type { CodeEditorProps } from './editor-props.ts';
+import { whenWanted } from './when-wanted.ts';
 
-// The lesson text must not wait for Monaco: its chunks are only requested once the page has
-// painted (see after-first-paint.ts); a plain textarea with the code stands in until then.
-// When prerendering (src/prerender.tsx) it never loads: the page is rendered with the stand-in.
-const CodeEditor = lazy(() =>
-  import.meta.env.SSR
-    ? new Promise<never>(() => {})
-    : afterFirstPaint().then(() => import('./CodeEditor.tsx')),
-);
+type EditorModule = { default: ComponentType<CodeEditorProps> };
 
-/** A plain textarea, used while Monaco loads and if it cannot load at all. */
+// Each editor is its own chunk: a phone never downloads Monaco, a desktop never CodeMirror.
+const LOADERS: Record<EditorKind, () => Promise<EditorModule>> = {
+  monaco: () => import('./CodeEditor.tsx'),
+  touch: () => import('./TouchCodeEditor.tsx'),
+};
+
+/** A plain textarea, used if the editor chunk cannot load at all (offline, blocked chunk). */
 function PlainEditor({
   value,
   onChange,
@@ -25,9 +27,6 @@ function PlainEditor({
       <textarea
         aria-label={ariaLabel}
         value={value}
-        // A prerendered page is replaced when the app starts; text typed into it before then
-        // would be lost, so there it is read-only.
-        readOnly={import.meta.env.SSR}
         spellCheck={false}
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={(event) => {
@@ -41,7 +40,7 @@ function PlainEditor({
   );
 }
 
-/** Keeps the exercise usable when the editor chunk fails to load (offline, blocked chunk). */
+/** Keeps the exercise usable when the editor throws while starting. */
 class EditorErrorBoundary extends Component<
   { fallback: ReactNode; children: ReactNode },
   { failed: boolean }
@@ -55,20 +54,68 @@ class EditorErrorBoundary extends Component<
   }
 }
 
-/** Monaco, loaded lazily; a plain textarea stands in while it loads or if it fails. */
+/**
+ * The code editor, loaded when the learner is about to use it (see when-wanted.ts): Monaco on a
+ * desktop, CodeMirror on a touch phone (editor-choice.ts). Until it is ready the code stays on
+ * screen as read-only text in the editor's own font and spacing (the prerendered page shows the
+ * same), so there is never an empty box; a focus on it loads the editor at once and hands the
+ * focus over. When prerendering nothing loads.
+ */
 export function LazyCodeEditor(props: CodeEditorProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const [editor, setEditor] = useState<ComponentType<CodeEditorProps> | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [focusOnReady, setFocusOnReady] = useState(false);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    let live = true;
+    const kind = chooseEditor();
+    let stop = () => {};
+    // Nothing heavy before the lesson's first paint (after-first-paint.ts).
+    void afterFirstPaint().then(() => {
+      if (!live) return;
+      stop = whenWanted(host, () => {
+        LOADERS[kind]().then(
+          (module) => {
+            if (live) setEditor(() => module.default);
+          },
+          () => {
+            if (live) setFailed(true);
+          },
+        );
+      });
+    });
+    const onFocus = () => setFocusOnReady(true);
+    host.addEventListener('focusin', onFocus);
+    return () => {
+      live = false;
+      stop();
+      host.removeEventListener('focusin', onFocus);
+    };
+  }, []);
+
+  const fallback = (
+    <PlainEditor
+      {...props}
+      note="The full editor could not load; this plain one works the same way."
+    />
+  );
+  let content: ReactNode;
+  if (failed) content = fallback;
+  else if (!editor) content = <CodePreview value={props.value} ariaLabel={props.ariaLabel} />;
+  else {
+    const Editor = editor;
+    content = (
+      <EditorErrorBoundary fallback={fallback}>
+        <Editor {...props} autoFocus={focusOnReady} />
+      </EditorErrorBoundary>
+    );
+  }
   return (
-    <EditorErrorBoundary
-      fallback={
-        <PlainEditor
-          {...props}
-          note="The full editor could not load; this plain one works the same way."
-        />
-      }
-    >
-      <Suspense fallback={<PlainEditor {...props} note="Loading the editor…" />}>
-        <CodeEditor {...props} />
-      </Suspense>
-    </EditorErrorBoundary>
+    <div ref={hostRef} className="lazy-editor">
+      {content}
+    </div>
   );
 }

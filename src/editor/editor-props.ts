@@ -36,4 +36,6 @@ export interface CodeEditorProps {
   markers: readonly EditorMarker[];
   /** The latest jump request, if any. */
   reveal: RevealRequest | null;
+  /** Focus the editor once it has started (the learner had already focused its stand-in). */
+  autoFocus?: boolean;
 }

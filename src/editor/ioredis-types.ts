@@ -6,6 +6,9 @@
  * Learner files `import type { Redis } from 'ioredis'`, so the files sit at the paths Node
  * module resolution would look at: /node_modules/ioredis/package.json and ./built/*.d.ts.
  */
+import { SUPPORTED_COMMANDS } from '../redis/fidelity/engine.ts';
+import { keepSupportedCommands, stripInternalMembers } from './completion-filter.ts';
+
 const declarationFiles = import.meta.glob<string>('/node_modules/ioredis/built/**/*.d.ts', {
   query: '?raw',
   import: 'default',
@@ -65,9 +68,15 @@ export interface ExtraLib {
 
 /** Every extra lib the editor loads: ioredis's declarations, Node stand-ins and sandbox globals. */
 export function ioredisExtraLibs(): ExtraLib[] {
+  // Completions offer only what works here: no internal `_` members, and only the commands the
+  // sandbox implements (the list comes from the fidelity engine, so it grows with it).
   const libs: ExtraLib[] = Object.entries(declarationFiles).map(([path, content]) => ({
     filePath: `file://${path}`,
-    content,
+    content: stripInternalMembers(
+      path.endsWith('/RedisCommander.d.ts')
+        ? keepSupportedCommands(content, SUPPORTED_COMMANDS)
+        : content,
+    ),
   }));
   libs.push(
     {

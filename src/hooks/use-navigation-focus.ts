@@ -13,7 +13,11 @@ export function useNavigationFocus(location: string): void {
       target.scrollIntoView();
     } else if (!firstLoad.current) {
       window.scrollTo?.(0, 0);
-      document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+      // focusVisible: false asks the browser for no focus ring (Chromium and Firefox honour it);
+      // base.css also hides the ring on script-focused headings, for the rest.
+      document
+        .querySelector<HTMLElement>('main h1')
+        ?.focus({ preventScroll: true, focusVisible: false } as FocusOptions);
     }
     firstLoad.current = false;
   }, [location]);

@@ -9,7 +9,7 @@
  * and writing the mock's own `data`/`expires` tables. The mock therefore still owns the
  * keyspace: its lazy expiry against `Date.now()` (which the fake clock moves), its
  * store-per-host isolation, and the raw access that checks and the keyspace inspector use.
- * EVAL/EVALSHA/SCRIPT are handed to the mock unchanged (the runner sandboxes Lua).
+ * EVAL/EVALSHA/SCRIPT go through the engine too, into cachelab's own Lua VM (src/redis/lua).
  *
  * The learner-facing API is ioredis's: one method per command (and a `…Buffer` twin), promises
  * with optional node-style callbacks, `call()`, `multi()`/`pipeline()` chains whose `exec()`
@@ -21,12 +21,12 @@ import docs from './command-docs.json';
 import { ReplyError } from './reply-error.ts';
 import { toText } from './bytes.ts';
 import { createEngine, type Engine } from './fidelity/engine.ts';
+import { MULTI_FRAME_COMMANDS, isSubscribed } from './fidelity/pubsub.ts';
+import { sha1Hex } from './lua/sha1.ts';
+import { ScanStream, type ListenerCall, type ScanStreamOptions } from './scan-stream.ts';
 import { Status, type Arg, type Connection, type Reply, type Store } from './fidelity/types.ts';
 
 type Callback = (err: Error | null, result?: unknown) => void;
-
-/** Commands the wrapper hands to ioredis-mock itself instead of the engine. */
-const DELEGATED = new Set(['eval', 'evalsha', 'script']);
 
 /** Every command name that gets a method (ioredis's list plus Redis 7's own). */
 const COMMAND_NAMES = [...new Set([...ioredisCommands, ...Object.keys(docs.commands)])].filter(
@@ -46,7 +46,46 @@ const OWN = new Set([
   'on',
   'once',
   'off',
+  'defineCommand',
 ]);
+
+/** Commands ioredis still sends on a connection in subscriber mode (Command.FLAGS). */
+const VALID_IN_SUBSCRIBER_MODE = new Set([
+  'subscribe',
+  'psubscribe',
+  'unsubscribe',
+  'punsubscribe',
+  'ssubscribe',
+  'sunsubscribe',
+  'ping',
+  'quit',
+]);
+
+/** ioredis's own error for any other command on such a connection (it never reaches Redis). */
+export const SUBSCRIBER_MODE_ERROR =
+  'Connection in subscriber mode, only subscriber commands may be used';
+
+/** Events a client emits itself (pushed messages); the others are forwarded to the mock. */
+const PUSH_EVENTS = new Set([
+  'message',
+  'messageBuffer',
+  'pmessage',
+  'pmessageBuffer',
+  'smessage',
+  'smessageBuffer',
+]);
+
+/** The scan streams: method name, command, whether it takes a key, whether replies are bytes. */
+const SCAN_STREAMS = [
+  ['scanStream', 'scan', false, false],
+  ['scanBufferStream', 'scan', false, true],
+  ['sscanStream', 'sscan', true, false],
+  ['sscanBufferStream', 'sscan', true, true],
+  ['hscanStream', 'hscan', true, false],
+  ['hscanBufferStream', 'hscan', true, true],
+  ['zscanStream', 'zscan', true, false],
+  ['zscanBufferStream', 'zscan', true, true],
+] as const;
 
 /** ioredis's argument handling: objects/Maps for HSET/HMSET/MSET/MSETNX, one-level flatten, toArg. */
 export function normalizeArgs(name: string, input: unknown[]): Arg[] {
@@ -70,7 +109,9 @@ export function normalizeArgs(name: string, input: unknown[]): Arg[] {
 function toBuffer(value: string | Uint8Array): Uint8Array {
   const B = globalThis.Buffer;
   if (typeof value === 'string') return B ? B.from(value, 'utf8') : new TextEncoder().encode(value);
-  return B && !B.isBuffer(value) ? B.from(value) : value;
+  // Always a copy: a Buffer from the store itself must never be handed out (callers could
+  // write into the stored value). The sandbox facade copies again into a plain Uint8Array.
+  return B ? B.from(value) : new Uint8Array(value);
 }
 
 /**
@@ -127,6 +168,16 @@ function splitCallback(args: unknown[]): [unknown[], Callback | undefined] {
   return typeof args[args.length - 1] === 'function'
     ? [args.slice(0, -1), args[args.length - 1] as Callback]
     : [args, undefined];
+}
+
+/**
+ * What ioredis resolves (P|S)(UN)SUBSCRIBE with: the subscription count of the last reply frame
+ * (it consumes one frame per channel and resolves the command with the final count).
+ */
+function lastFrameCount(frames: Reply): Reply {
+  if (!Array.isArray(frames) || frames.length === 0) return frames;
+  const last = frames[frames.length - 1];
+  return Array.isArray(last) ? (last[2] ?? null) : frames;
 }
 
 function stampCommand(err: ReplyError, argv: Arg[]): ReplyError {
@@ -225,12 +276,27 @@ export class FaithfulClient {
   /** ioredis's connection status; the sandbox is always ready. */
   readonly status = 'ready';
   private readonly conn: Connection;
+  /** Listeners of pushed-message events, by event. */
+  private readonly pushListeners = new Map<
+    string,
+    { fn: (...a: unknown[]) => void; once: boolean }[]
+  >();
+  /**
+   * Settles once every command sent before it has its reply. Set while a blocking command
+   * waits: Redis answers a connection's commands in order, so later ones queue behind it.
+   */
+  private tail: Promise<void> | null = null;
+  /** Scripts of `defineCommand`, by method name. */
+  private readonly scripts = new Map<string, { lua: string; numberOfKeys?: number }>();
 
   constructor(
     private readonly engine: Engine,
     private readonly mock: MockLike | null = null,
   ) {
     this.conn = engine.connect();
+    // A published message arrives after the command that published it has returned, as it
+    // would over a socket: listeners never run inside the engine.
+    this.conn.push = (message) => void Promise.resolve().then(() => this.deliver(message));
   }
 
   /** Sends any command by name: `redis.call('SET', 'k', 'v')`. Replies come unshaped, as from ioredis's `call`. */
@@ -265,35 +331,133 @@ export class FaithfulClient {
     return this.batch(false, commands);
   }
 
-  /** Resolves 'OK', as ioredis's quit does. */
+  /** Resolves 'OK', as ioredis's quit does; the connection's subscriptions end with it. */
   quit(): Promise<string> {
+    this.engine.disconnect(this.conn);
     return Promise.resolve('OK');
   }
 
-  /** No-op: there is no connection to close. */
-  disconnect(): void {}
+  /** Drops the connection's subscriptions and a command it was blocked in. */
+  disconnect(): void {
+    this.engine.disconnect(this.conn);
+  }
 
   /** A new connection (own SELECT/MULTI/WATCH state) on the same data. */
   duplicate(): FaithfulRedis {
     return new FaithfulClient(this.engine, this.mock) as FaithfulRedis;
   }
 
-  /** Event listeners are forwarded to the mock (it emits `connect`, `ready`, `end`). */
+  /**
+   * Pub/sub events (`message`, `pmessage`, `smessage` and their `…Buffer` twins) come from this
+   * connection; other listeners are forwarded to the mock (it emits `connect`, `ready`, `end`).
+   */
   on(event: string, listener: (...args: unknown[]) => void): this {
-    this.mock?.on?.call(this.mock, event, listener);
+    if (PUSH_EVENTS.has(event)) this.addPushListener(event, listener, false);
+    else this.mock?.on?.call(this.mock, event, listener);
     return this;
   }
 
   /** See `on`. */
   once(event: string, listener: (...args: unknown[]) => void): this {
-    this.mock?.once?.call(this.mock, event, listener);
+    if (PUSH_EVENTS.has(event)) this.addPushListener(event, listener, true);
+    else this.mock?.once?.call(this.mock, event, listener);
     return this;
   }
 
   /** See `on`. */
   off(event: string, listener: (...args: unknown[]) => void): this {
-    this.mock?.off?.call(this.mock, event, listener);
+    const list = this.pushListeners.get(event);
+    const i = list?.findIndex((l) => l.fn === listener) ?? -1;
+    if (list && i >= 0) list.splice(i, 1);
+    else this.mock?.off?.call(this.mock, event, listener);
     return this;
+  }
+
+  /** Alias of `on`. */
+  addListener(event: string, listener: (...args: unknown[]) => void): this {
+    return this.on(event, listener);
+  }
+
+  /** Alias of `off`. */
+  removeListener(event: string, listener: (...args: unknown[]) => void): this {
+    return this.off(event, listener);
+  }
+
+  /** Number of pub/sub listeners for an event. */
+  listenerCount(event: string): number {
+    return this.pushListeners.get(event)?.length ?? 0;
+  }
+
+  /**
+   * ioredis's `defineCommand(name, { numberOfKeys, lua })`: a method (and `…Buffer` twin, also
+   * on pipelines) that sends EVALSHA and falls back to EVAL on NOSCRIPT, as ioredis does.
+   * Without `numberOfKeys`, the caller passes it as the first argument.
+   */
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void {
+    const lua = String(definition.lua);
+    const numberOfKeys =
+      typeof definition.numberOfKeys === 'number' ? definition.numberOfKeys : undefined;
+    for (const [method, buffers] of [
+      [name, false],
+      [`${name}Buffer`, true],
+    ] as const) {
+      this.scripts.set(method, { lua, numberOfKeys });
+      Object.defineProperty(this, method, {
+        value: (...args: unknown[]) => this.runScript(lua, numberOfKeys, args, buffers),
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  private runScript(
+    lua: string,
+    numberOfKeys: number | undefined,
+    rawArgs: unknown[],
+    buffers: boolean,
+  ): Promise<unknown> {
+    const [args, callback] = splitCallback(rawArgs);
+    const rest = numberOfKeys === undefined ? args : [numberOfKeys, ...args];
+    const sha = sha1Hex(new TextEncoder().encode(lua));
+    // ioredis's Script.execute: EVALSHA first, EVAL when the server answers NOSCRIPT.
+    const result = this.send('evalsha', [sha, ...rest], buffers).catch((err: unknown) => {
+      if (err instanceof ReplyError && err.message.startsWith('NOSCRIPT'))
+        return this.send('eval', [lua, ...rest], buffers);
+      throw err;
+    });
+    return withCallback(result, callback);
+  }
+
+  private addPushListener(event: string, fn: (...a: unknown[]) => void, once: boolean): void {
+    if (typeof fn !== 'function') return;
+    const list = this.pushListeners.get(event) ?? [];
+    list.push({ fn, once });
+    this.pushListeners.set(event, list);
+  }
+
+  private emitPush(event: string, args: unknown[]): void {
+    const list = this.pushListeners.get(event);
+    if (!list) return;
+    for (const entry of [...list]) {
+      if (entry.once) list.splice(list.indexOf(entry), 1);
+      entry.fn(...args);
+    }
+  }
+
+  /** DataHandler.handleSubscriberReply: the events ioredis emits for one pushed message. */
+  private deliver(message: Reply): void {
+    if (!Array.isArray(message)) return;
+    const [kind, ...rest] = message;
+    const text = (r: Reply) => (r === null || r === undefined ? '' : toText(r as Arg));
+    const bytes = (r: Reply) => toBuffer((r ?? '') as Arg);
+    if (kind === 'message' || kind === 'smessage') {
+      this.emitPush(kind, [text(rest[0]), text(rest[1])]);
+      this.emitPush(`${kind}Buffer`, [bytes(rest[0]), bytes(rest[1])]);
+    } else if (kind === 'pmessage') {
+      this.emitPush('pmessage', [text(rest[0]), text(rest[1]), text(rest[2])]);
+      // ioredis hands the pattern of pmessageBuffer over as a string.
+      this.emitPush('pmessageBuffer', [text(rest[0]), bytes(rest[1]), bytes(rest[2])]);
+    }
   }
 
   /** The selected database (SELECT). */
@@ -306,6 +470,11 @@ export class FaithfulClient {
     return this.conn.multi !== null;
   }
 
+  /** Whether this connection holds a subscription (ioredis's subscriber mode). */
+  get subscriberMode(): boolean {
+    return isSubscribed(this.conn);
+  }
+
   /** Executes one command on this connection and returns the typed reply (for redis-cli). */
   executeRaw(argv: Arg[]): Reply {
     return this.engine.execute(this.conn, argv);
@@ -313,45 +482,74 @@ export class FaithfulClient {
 
   /** @internal `name` goes over the wire as given (Redis echoes it in "unknown command"). */
   send(wireName: string, rawArgs: unknown[], buffers: boolean): Promise<unknown> {
-    const name = wireName.toLowerCase();
     const [args, callback] = splitCallback(rawArgs);
-    if (DELEGATED.has(name) && this.mock) {
-      const method = this.mock[buffers ? `${name}Buffer` : name];
-      if (typeof method === 'function') {
-        return withCallback(
-          Promise.resolve().then(() => method.apply(this.mock, args)),
-          callback,
-        );
-      }
-    }
-    // ioredis's argument transformers are keyed by exact name too.
-    const argv = [wireName, ...normalizeArgs(wireName, args)];
-    let result: Promise<unknown>;
+    let argv: Arg[];
     try {
-      const reply = this.engine.execute(this.conn, argv);
-      result =
-        reply instanceof ReplyError
-          ? Promise.reject(stampCommand(reply, argv))
-          : Promise.resolve(shape(wireName, reply, buffers));
+      // ioredis's argument transformers are keyed by exact name too.
+      argv = [wireName, ...normalizeArgs(wireName, args)];
+    } catch (err) {
+      return withCallback(Promise.reject(err), callback);
+    }
+    if (!this.tail) return withCallback(this.sendNow(wireName, argv, buffers), callback);
+    // A blocking command is pending on this connection: answer after it, in order.
+    const result = this.tail.then(() => this.sendNow(wireName, argv, buffers));
+    this.follow(result);
+    return withCallback(result, callback);
+  }
+
+  /** Makes later commands wait for `pending` (and everything before it). */
+  private follow(pending: Promise<unknown>): void {
+    const tail: Promise<void> = pending.then(
+      () => {},
+      () => {},
+    );
+    this.tail = tail;
+    void tail.then(() => {
+      if (this.tail === tail) this.tail = null;
+    });
+  }
+
+  private sendNow(wireName: string, argv: Arg[], buffers: boolean): Promise<unknown> {
+    const name = wireName.toLowerCase();
+    // ioredis refuses these itself: the command never reaches the server.
+    if (isSubscribed(this.conn) && !VALID_IN_SUBSCRIBER_MODE.has(name))
+      return Promise.reject(new Error(SUBSCRIBER_MODE_ERROR));
+    const answer = (reply: Reply): unknown => {
+      if (reply instanceof ReplyError) throw stampCommand(reply, argv);
+      if (MULTI_FRAME_COMMANDS.has(name)) return toIoredisValue(lastFrameCount(reply), buffers);
+      return shape(wireName, reply, buffers);
+    };
+    try {
+      const reply = this.engine.dispatch(this.conn, argv);
+      if (reply instanceof Promise) {
+        const result = reply.then(answer);
+        this.follow(result);
+        return result;
+      }
+      return Promise.resolve().then(() => answer(reply));
     } catch (err) {
       // An engine bug must surface as a rejection, never as a synchronous throw.
-      result = Promise.reject(err);
+      return Promise.reject(err);
     }
-    return withCallback(result, callback);
   }
 
   /** @internal Runs a pipeline's queue, as ioredis does over one connection. */
   async runBatch(queue: Queued[], transaction: boolean): Promise<unknown> {
+    if (this.tail) await this.tail;
     if (!transaction) {
-      return queue.map(({ argv, buffers, callback }) => {
-        const reply = this.engine.execute(this.conn, argv);
+      const entries: unknown[][] = [];
+      for (const { argv, buffers, callback } of queue) {
+        // A blocking command inside a pipeline waits, holding up the rest, as on a socket.
+        let reply = this.engine.dispatch(this.conn, argv);
+        if (reply instanceof Promise) reply = await reply;
         const entry =
           reply instanceof ReplyError
             ? [stampCommand(reply, argv)]
             : [null, shape(toText(argv[0]), reply, buffers)];
         callback?.((entry[0] as Error | null) ?? null, entry[1]);
-        return entry;
-      });
+        entries.push(entry);
+      }
+      return entries;
     }
     const begin = this.engine.execute(this.conn, ['multi']);
     if (begin instanceof ReplyError) throw begin;
@@ -376,6 +574,18 @@ export class FaithfulClient {
 
   private batch(transaction: boolean, commands?: unknown[][]): FaithfulChain {
     const pipeline = new FaithfulPipeline(this, transaction);
+    // defineCommand scripts queue as EVAL (ioredis loads them with SCRIPT LOAD first; the
+    // replies are the same).
+    for (const [method, { lua, numberOfKeys }] of this.scripts)
+      Object.defineProperty(pipeline, method, {
+        value: (...args: unknown[]) =>
+          pipeline.add(
+            'eval',
+            [lua, ...(numberOfKeys === undefined ? [] : [numberOfKeys]), ...args],
+            method.endsWith('Buffer'),
+          ),
+        configurable: true,
+      });
     for (const [name, ...args] of commands ?? [])
       pipeline.add(String(name).toLowerCase(), args, false);
     return pipeline as FaithfulChain;
@@ -406,12 +616,47 @@ for (const name of COMMAND_NAMES) {
   }
 }
 
+for (const [method, command, keyed, buffers] of SCAN_STREAMS) {
+  Object.defineProperty(FaithfulClient.prototype, method, {
+    value(this: FaithfulClient, ...input: unknown[]) {
+      const key = keyed ? (input[0] as string | Uint8Array) : null;
+      const options = ((keyed ? input[1] : input[0]) ?? {}) as ScanStreamOptions;
+      return new ScanStream((args) => this.send(command, args, buffers), key, options);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** ioredis's scan streams, e.g. `redis.scanStream({ match: 'user:*', count: 100 })`. */
+export interface ScanStreams {
+  /** SCAN, page by page. */
+  scanStream(options?: ScanStreamOptions): ScanStream;
+  /** SCAN with byte replies. */
+  scanBufferStream(options?: ScanStreamOptions): ScanStream;
+  /** SSCAN of a set. */
+  sscanStream(key: string, options?: ScanStreamOptions): ScanStream;
+  /** SSCAN with byte replies. */
+  sscanBufferStream(key: string, options?: ScanStreamOptions): ScanStream;
+  /** HSCAN of a hash. */
+  hscanStream(key: string, options?: ScanStreamOptions): ScanStream;
+  /** HSCAN with byte replies. */
+  hscanBufferStream(key: string, options?: ScanStreamOptions): ScanStream;
+  /** ZSCAN of a sorted set. */
+  zscanStream(key: string, options?: ScanStreamOptions): ScanStream;
+  /** ZSCAN with byte replies. */
+  zscanBufferStream(key: string, options?: ScanStreamOptions): ScanStream;
+}
+
+export type { ListenerCall, ScanStreamOptions };
+
 /** A pipeline with ioredis's chainable command methods (`.set(...).get(...)`). */
 export type FaithfulChain = FaithfulPipeline &
   Record<string, (...args: unknown[]) => FaithfulChain>;
 
 /** A FaithfulClient with ioredis's command methods (`get`, `set`, `hgetall`, … and `…Buffer`). */
 export type FaithfulRedis = FaithfulClient &
+  ScanStreams &
   Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 /** Wraps an ioredis-mock instance so that it answers like Redis 7. */

@@ -78,10 +78,19 @@ export interface FakeDb {
   writes: FakeDbCall[];
 }
 
-/** What every check receives. A fresh store, log, clock and fake databases per check. */
+/**
+ * What every check receives. A fresh module evaluation, store, log, clock and fake databases per
+ * check; every handle in it stops working when the check ends.
+ */
 export interface CheckContext<E> {
   /** The learner's exports. Calling a missing export fails with a readable message. */
   learner: LearnerModule<E>;
+  /**
+   * A second app server: the learner's module evaluated again, in its own sandbox, sharing only
+   * this check's Redis store (and its log). Use it for races: real concurrent requests come from
+   * separate processes, so a module-level JS lock or cache must not make racy Redis code pass.
+   */
+  newServer(): LearnerModule<E>;
   /** The client to pass into learner functions: logged, traced, tamper-proof. */
   client: Redis;
   /** The check's own view of the same store, for setup and assertions. Not logged. */

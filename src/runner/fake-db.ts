@@ -7,8 +7,16 @@ import { plainCopy } from './plain-copy.ts';
 
 const BUILT_IN = ['get', 'set', 'delete'] as const;
 
-/** Creates one fake database. `clock` simulates latency on the fake clock. */
-export function createFakeDb(options: FakeDbOptions, clock: Clock): FakeDb {
+/**
+ * Creates one fake database. `clock` simulates latency on the fake clock. `assertLive` runs
+ * before every call and throws once the check that made the database is over, so a handle kept
+ * from an earlier check can neither answer nor be counted.
+ */
+export function createFakeDb(
+  options: FakeDbOptions,
+  clock: Clock,
+  assertLive: () => void = () => {},
+): FakeDb {
   const rows = new Map<string, unknown>(Object.entries(plainCopy(options.rows ?? {})));
   const calls: FakeDbCall[] = [];
   const writes: FakeDbCall[] = [];
@@ -27,6 +35,7 @@ export function createFakeDb(options: FakeDbOptions, clock: Clock): FakeDb {
   const define = (method: string, behave: (...args: unknown[]) => unknown): void => {
     api[method] = {
       async [method](...args: unknown[]) {
+        assertLive();
         const call = { method, args: plainCopy(args) };
         calls.push(call);
         if (method === 'set' || method === 'delete') writes.push(call);

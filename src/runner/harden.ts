@@ -62,7 +62,8 @@ export function hardenRealm(): void {
   if (holder[LOCKED_KEY]) return;
   installClock();
   lockdown({
-    // Keep real stacks: they carry learner.ts:line:column for error mapping.
+    // Real stacks carry learner.ts:line:column for error mapping; installLearnerStacks below
+    // makes sure they carry nothing else.
     errorTaming: 'unsafe',
     stackFiltering: 'verbose',
     // Keep the host's console as it is; learner code gets its own capture anyway.
@@ -74,5 +75,80 @@ export function hardenRealm(): void {
   // commands) are not intrinsics, so lockdown did not freeze them.
   const buffer = (globalThis as { Buffer?: unknown }).Buffer;
   if (buffer) harden(buffer);
+  installLearnerStacks();
   Object.defineProperty(holder, LOCKED_KEY, { value: true });
+}
+
+/** The file name learner code is evaluated under (transpile.ts's LEARNER_FILE). */
+const LEARNER_FILE = 'learner.ts';
+
+/** A call site as SES's attenuated structured stack trace hands it to `prepareStackTrace`. */
+interface CallSite {
+  getScriptNameOrSourceURL(): string | null | undefined;
+  getFunctionName(): string | null | undefined;
+  getLineNumber(): number | null | undefined;
+  getColumnNumber(): number | null | undefined;
+  isAsync?(): boolean;
+}
+
+/**
+ * Every `error.stack` in the realm shows only frames of the learner's file, as
+ * "at fn (learner.ts:3:7)": never a host path, a host file (checks.ts, the runner) or a frame
+ * that tells which check is calling. An error with no learner frame has a stack of its header
+ * line alone. The runner maps positions from these same frames (thrown.ts), so learner line
+ * numbers survive; host errors lose their frames, which is the price of one realm for both.
+ * Decision: stacks are filtered when they are made (V8 calls this once per error), not when
+ * they are read, because the runner cannot know who reads an error's stack.
+ */
+function installLearnerStacks(): void {
+  const prepare = (error: unknown, callSites: CallSite[]): string => {
+    let frames = '';
+    for (const site of callSites) {
+      let file: unknown;
+      try {
+        // Evaluated code has no file name; its `//# sourceURL=learner.ts` names it here.
+        file = site.getScriptNameOrSourceURL();
+      } catch {
+        continue;
+      }
+      if (file !== LEARNER_FILE) continue;
+      const line = site.getLineNumber();
+      const column = site.getColumnNumber();
+      const fn = site.getFunctionName();
+      const at = `${LEARNER_FILE}:${Number(line) || 0}:${Number(column) || 0}`;
+      const name = typeof fn === 'string' && /^[\w$.<> ]{1,100}$/.test(fn) ? fn : '';
+      const prefix = site.isAsync?.() ? 'async ' : '';
+      frames += `\n    at ${prefix}${name ? `${name} (${at})` : at}`;
+    }
+    return `${headerOf(error)}${frames}`;
+  };
+  (Error as unknown as { prepareStackTrace: unknown }).prepareStackTrace = prepare;
+}
+
+/** "Name: message" from own or frozen-prototype data properties only: no learner getter runs. */
+function headerOf(error: unknown): string {
+  try {
+    if (error === null || typeof error !== 'object') return 'Error';
+    const read = (key: string): unknown => {
+      let obj: object | null = error;
+      for (let depth = 0; obj && depth < 16; depth++) {
+        const desc = Object.getOwnPropertyDescriptor(obj, key);
+        if (desc) {
+          if ('value' in desc) return desc.value;
+          // lockdown turns Error.prototype.name and friends into accessors on frozen prototypes.
+          return obj !== error && Object.isFrozen(obj) && desc.get
+            ? Reflect.apply(desc.get, error, [])
+            : undefined;
+        }
+        obj = Object.getPrototypeOf(obj);
+      }
+      return undefined;
+    };
+    const name = read('name');
+    const message = read('message');
+    const head = typeof name === 'string' && name ? name : 'Error';
+    return typeof message === 'string' && message ? `${head}: ${message}` : head;
+  } catch {
+    return 'Error';
+  }
 }

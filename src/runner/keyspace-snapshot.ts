@@ -4,6 +4,8 @@
  * internals after the check; learner code never sees this.
  */
 import { z } from 'zod/mini';
+import { rawHashEntries } from '../redis/fidelity/keyspace.ts';
+import { streamEntries, streamOf } from '../redis/fidelity/streams.ts';
 
 /** Redis types the snapshot can carry, each with its raw value. */
 const valueSchema = z.discriminatedUnion('type', [
@@ -13,6 +15,8 @@ const valueSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set'), value: z.array(z.string()) }),
   // Scores travel as strings so "inf" and "-inf" survive JSON and zod's finite-number check.
   z.object({ type: z.literal('zset'), value: z.array(z.tuple([z.string(), z.string()])) }),
+  // Stream entries as [id, field, value, ...]; consumer groups are not carried.
+  z.object({ type: z.literal('stream'), value: z.array(z.array(z.string())) }),
 ]);
 
 /** Schema of one snapshot key: its name, type, raw value and remaining TTL. */
@@ -60,7 +64,11 @@ export function takeKeyspaceSnapshot(store: RawStore, nowMs: number): KeyspaceSn
   const keys = [...store.data.keys()].sort();
   for (const key of keys) {
     const expiresAt = store.expires.get(key);
-    const ttlMs = typeof expiresAt === 'number' ? Math.ceil(expiresAt - nowMs) : null;
+    // Clamped at the source: a legal PXAT far in the future or a NaN deadline set from a script
+    // must not make the snapshot fail its schema (z.int()): NaN reads as "no TTL".
+    const rawTtl = typeof expiresAt === 'number' ? Math.ceil(expiresAt - nowMs) : null;
+    const ttlMs =
+      rawTtl === null || Number.isNaN(rawTtl) ? null : Math.min(rawTtl, Number.MAX_SAFE_INTEGER);
     if (ttlMs !== null && ttlMs <= 0) continue;
     const value = rawValue(store.data.get(key));
     if (!value) continue;
@@ -86,6 +94,14 @@ function rawValue(raw: unknown): z.infer<typeof valueSchema> | null {
     };
   if (Array.isArray(raw)) return { type: 'list', value: raw.slice(0, n).map(String) };
   if (raw instanceof Set) return { type: 'set', value: [...raw].slice(0, n).map(String) };
+  if (streamOf(raw)) {
+    return {
+      type: 'stream',
+      value: streamEntries(raw)
+        .slice(0, n)
+        .map(([id, fields]) => [id, ...fields.map(text)]),
+    };
+  }
   if (raw instanceof Map) {
     const members = [...raw.values()].slice(0, n) as { score: number; value: unknown }[];
     return { type: 'zset', value: members.map((m) => [String(m.value), scoreText(m.score)]) };
@@ -93,7 +109,8 @@ function rawValue(raw: unknown): z.infer<typeof valueSchema> | null {
   if (raw !== null && typeof raw === 'object') {
     return {
       type: 'hash',
-      value: Object.entries(raw)
+      // Field order as HSET gave it (the engine keeps it beside the object's own key order).
+      value: rawHashEntries(raw as Record<string, string>)
         .slice(0, n)
         .map(([f, v]) => [f, String(v)]),
     };
@@ -101,11 +118,15 @@ function rawValue(raw: unknown): z.infer<typeof valueSchema> | null {
   return null;
 }
 
+function text(value: string | Uint8Array): string {
+  return typeof value === 'string' ? value : new TextDecoder().decode(value);
+}
+
 function sizeOf(value: z.infer<typeof valueSchema>): number {
   if (typeof value.value === 'string') return value.value.length;
   let n = 0;
   for (const item of value.value)
-    n += typeof item === 'string' ? item.length : item[0].length + item[1].length;
+    n += typeof item === 'string' ? item.length : item.reduce((sum, part) => sum + part.length, 0);
   return n;
 }
 
@@ -139,6 +160,10 @@ export function snapshotCommands(snapshot: KeyspaceSnapshot): string[][] {
       case 'zset':
         if (entry.value.length > 0)
           commands.push(['ZADD', entry.key, ...entry.value.flatMap(([m, s]) => [s, m])]);
+        break;
+      case 'stream':
+        for (const [id, ...fields] of entry.value)
+          commands.push(['XADD', entry.key, id, ...fields]);
         break;
     }
     if (entry.ttlMs !== null) commands.push(['PEXPIRE', entry.key, String(entry.ttlMs)]);

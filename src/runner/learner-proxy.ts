@@ -4,6 +4,7 @@
  * become readable failures, and a call that never settles fails after a soft timeout.
  */
 import type { Deadlines } from './deadlines.ts';
+import { inspect } from './inspect.ts';
 import { CopyError, plainCopy } from './plain-copy.ts';
 import { isInstance, learnerPosition, thrownMessage, type LearnerPosition } from './thrown.ts';
 
@@ -31,6 +32,22 @@ export interface LearnerProxyOptions {
   line1Shift: number | null;
   /** Objects passed to learner code as they are (client facades, fake database APIs). */
   passThrough(value: unknown): boolean;
+  /** Throws once the check this proxy belongs to is over: a stale proxy never runs learner code. */
+  assertLive?(): void;
+  /** Told about every call before it starts, e.g. "saveUser({ id: 1 })" (for timeout reports). */
+  onCall?(call: string): void;
+}
+
+/** Longest call description passed to `onCall`. */
+const CALL_TEXT_LIMIT = 200;
+
+/** "saveUser({ id: 1 })": a short, safe description of a call into learner code. */
+export function describeCall(name: string, args: readonly unknown[]): string {
+  let text = `${name}(`;
+  for (let i = 0; i < args.length && text.length < CALL_TEXT_LIMIT; i++)
+    text += `${i ? ', ' : ''}${inspect(args[i]).replace(/\s*\n\s*/g, ' ')}`;
+  text += ')';
+  return text.length > CALL_TEXT_LIMIT ? `${text.slice(0, CALL_TEXT_LIMIT - 2)}…)` : text;
 }
 
 /** Creates the `learner` object of a check context. */
@@ -58,6 +75,7 @@ async function callLearner(
   args: unknown[],
   options: LearnerProxyOptions,
 ): Promise<unknown> {
+  options.assertLive?.();
   if (!options.exports.has(name)) {
     throw new CheckFailure(
       `Your code does not export a function named ${name}. Add \`export async function ${name}(...)\`.`,
@@ -73,6 +91,7 @@ async function callLearner(
   const safeArgs = args.map((arg) =>
     options.passThrough(arg) ? arg : typeof arg === 'function' ? harden(arg) : plainCopy(arg, true),
   );
+  options.onCall?.(describeCall(name, args));
   // A fresh native promise: a sync throw becomes a rejection, and a learner-made thenable (or a
   // promise with its own `then`) is only ever adopted, never trusted for our own callbacks.
   const pending = new Promise<unknown>((resolve) =>

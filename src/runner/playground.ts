@@ -3,10 +3,10 @@
  * src/runner/browser/playground-worker.ts is a thin host around it, and tests drive it in Node.
  *
  * A line goes through redis-cli's own parser, then the fidelity engine (so replies are Redis 7's),
- * and comes back printed as `redis-cli --no-raw` prints it. EVAL and friends go to ioredis-mock's
- * Lua, behind the same guard the runner puts on learner scripts.
+ * and comes back printed as `redis-cli --no-raw` prints it. EVAL and friends run in the engine's
+ * own Lua VM (src/redis/lua), like every other command.
  */
-import { formatClientReply, formatReply } from '../redis/cli-format.ts';
+import { formatReply } from '../redis/cli-format.ts';
 import { INVALID_ARGUMENTS, parseCliLine } from '../redis/cli-parse.ts';
 import { commandHelp } from '../redis/command-help.ts';
 
@@ -26,7 +26,6 @@ import {
   toPlaygroundSchema,
   type FromPlayground,
 } from './playground-protocol.ts';
-import { LUA_PROLOGUE } from './sandbox-redis.ts';
 
 /** What the console prints for one line. */
 export interface PlaygroundOutput {
@@ -46,9 +45,6 @@ export interface Playground {
   load(snapshot: KeyspaceSnapshot | null): number;
 }
 
-// Lua runs in ioredis-mock's fengari, which can reach the host; the runner's prologue fences it.
-const LUA = new Set(['eval', 'evalsha', 'script']);
-
 /** Creates a playground over a fresh ioredis-mock instance. */
 export function createPlayground(newMock: () => object): Playground {
   let client: FaithfulRedis = withFidelity(newMock());
@@ -58,25 +54,9 @@ export function createPlayground(newMock: () => object): Playground {
     const name = toText(argv[0]).toLowerCase();
     const args = argv.slice(1).map(toText);
     if (name === 'help') return { text: help(args), error: false, transaction: inMulti };
-    let text: string;
-    let error: boolean;
-    if (LUA.has(name) && !inMulti) {
-      const guarded = guardScript(name, args);
-      try {
-        text = formatClientReply(await client.call(name, ...guarded), {
-          command: name,
-          args: guarded,
-        });
-        error = false;
-      } catch (thrown) {
-        text = formatClientReply(thrown, { command: name, isError: true });
-        error = true;
-      }
-    } else {
-      const reply = client.executeRaw(argv);
-      text = formatReply(reply);
-      error = reply instanceof ReplyError;
-    }
+    const reply = client.executeRaw(argv);
+    const text = formatReply(reply);
+    const error = reply instanceof ReplyError;
     // redis-cli's own bookkeeping for the (TX) prompt.
     if (name === 'multi' && argv.length === 1 && !error) inMulti = true;
     else if ((name === 'exec' || name === 'discard') && argv.length === 1 && inMulti)
@@ -111,14 +91,6 @@ function help(args: string[]): string {
   return (
     commandHelp(topic) ?? `No help for "${topic}". Try "help set", or "help @string" for a group.`
   );
-}
-
-function guardScript(name: string, args: string[]): string[] {
-  if (name === 'eval' && args.length > 0) return [LUA_PROLOGUE + args[0], ...args.slice(1)];
-  if (name === 'script' && args.length > 1 && args[0].toLowerCase() === 'load') {
-    return [args[0], LUA_PROLOGUE + args[1], ...args.slice(2)];
-  }
-  return args;
 }
 
 /**

@@ -6,30 +6,38 @@
  * intrinsics are frozen and `Date.now` follows the realm clock. One run at a time per realm.
  * Hard limits (a whole-run timeout, memory) are the host's too: only terminating the worker
  * stops a `while (true) {}`.
+ *
+ * Nothing outlives a check. Every check gets a fresh evaluation of the learner's module (its
+ * own Compartment), a fresh store, recorder, clock, fake databases and context; when the check
+ * ends (passed, failed or timed out) all of them are revoked: the module's timers are cancelled
+ * and refused, its Redis clients and the check's `client`, `redis`, `clock`, `learner` and fake
+ * databases throw, and a store whose check timed out is never reused. A revoked handle that is
+ * used anyway fails the check that is running at the time.
  */
-import { expect } from 'chai';
-import type { CheckContext, CheckSuite } from './checks-api.ts';
+import { config as chaiConfig, expect } from 'chai';
+import type { CheckContext, CheckSuite, Clock } from './checks-api.ts';
 import { createCheckClock } from './clock.ts';
+import { CommandRecorder, LogOverflow, traceBudget } from './command-recorder.ts';
 import { createConsoleCapture } from './console-capture.ts';
 import { createDeadlines, type Deadlines } from './deadlines.ts';
 import { createFakeDb } from './fake-db.ts';
-import { realmClock } from './harden.ts';
+import { asAssertion, formatAssertion } from './failure-format.ts';
+import { realmClock, type RealmClock } from './harden.ts';
+import { compileLearnerModule, type LearnerInstance } from './learner-module.ts';
 import { CheckFailure, createLearnerProxy } from './learner-proxy.ts';
-import type { RedisBackend } from './redis-backend.ts';
+import { BOUNDARY_LIMITS } from './limits.ts';
+import { clampCheckResult } from './boundary-caps.ts';
+import { checkResultSchema } from './protocol.ts';
+import type { RedisBackend, Store } from './redis-backend.ts';
 import type { KeyspaceSnapshot } from './keyspace-snapshot.ts';
 import type { CheckResult, RunError, RunReport } from './report.ts';
-import { createSandbox } from './sandbox.ts';
-import {
-  clientFor,
-  closeBinding,
-  CommandRecorder,
-  createIoredisModule,
-  isSandboxClient,
-  setLearnerResolver,
-  type StoreBinding,
-} from './sandbox-redis.ts';
-import { isInstance, learnerPosition, thrownMessage } from './thrown.ts';
+import { clientFor, closeBinding, isSandboxClient, type StoreBinding } from './sandbox-redis.ts';
+import type { ConsoleCapture } from './console-capture.ts';
+import { isInstance, thrownMessage } from './thrown.ts';
 import { transpileLearner } from './transpile.ts';
+
+// Failure messages print the whole value: "…(1)" would hide the very field that differs.
+chaiConfig.truncateThreshold = 0;
 
 /** What to run. */
 export interface RunInput {
@@ -49,6 +57,10 @@ export interface RunOptions {
   checkTimeoutMs?: number;
   /** Called as each check finishes, so a host can stream partial results. */
   onCheck?: (index: number, result: CheckResult) => void;
+  /** Called as each check starts, so a hard timeout can name the check that was running. */
+  onCheckStart?: (index: number, name: string) => void;
+  /** Called as each call into learner code starts, e.g. "saveUser({ id: 1 })". */
+  onCall?: (call: string) => void;
 }
 
 /** Default soft timeout per learner call. */
@@ -66,8 +78,14 @@ export async function runLesson(input: RunInput, options: RunOptions): Promise<R
     return await runUnguarded(input, options);
   } finally {
     running = false;
-    setLearnerResolver(undefined);
   }
+}
+
+/** What a check's handles share: whether the check is still running, and what misused them. */
+interface CheckLife {
+  live: boolean;
+  /** Learner-facing notes of revoked handles used while this check ran. */
+  stale: string[];
 }
 
 async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunReport> {
@@ -87,109 +105,115 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
 
   const compiled = transpileLearner(input.source);
   if (!compiled.ok) return finish([], compiled.error);
-  const { line1Shift } = compiled;
-
   const clock = realmClock();
-  const sandbox = createSandbox(capture, clock);
-  let current: StoreBinding | undefined;
-  setLearnerResolver(() => {
-    if (!current)
-      throw new Error(
-        'Redis commands can only run inside your functions, not while your module loads',
-      );
-    return current;
+  // The check running now: a revoked handle of an earlier check reports its misuse here.
+  let current: CheckLife | undefined;
+  const onStale = (note: string) => void current?.stale.push(note);
+  const module = compileLearnerModule({
+    code: compiled.code,
+    line1Shift: compiled.line1Shift,
+    capture,
+    clock,
+    onStale,
   });
+  if (!module.ok) return finish([], module.error);
+  const load = module.load;
 
-  const ioredis = createIoredisModule();
-  const require = harden((specifier: unknown) => {
-    if (specifier === 'ioredis') return ioredis;
-    throw new Error(
-      `Cannot import "${String(specifier)}": only 'ioredis' is available in the cachelab sandbox`,
-    );
-  });
-
-  // Evaluate, then load: a syntax error V8 finds (that sucrase let through) is a compile error;
-  // anything thrown by the module body is a load error.
-  let factory: unknown;
-  try {
-    factory = sandbox.evaluate(compiled.code);
-  } catch (error) {
-    // SES rejects some source text (direct eval, import(), HTML comments) before V8 parses it;
-    // its message names the line as "learner.ts:N".
-    const message = thrownMessage(error);
-    const sesLine = /learner\.ts:(\d+)/.exec(message);
-    const position =
-      learnerPosition(error, line1Shift) ?? (sesLine ? { line: Number(sesLine[1]) } : undefined);
-    return finish([], positioned('compile', message, position));
-  }
-  const moduleRecord = { exports: {} as Record<string, unknown> };
-  try {
-    Reflect.apply(factory as (...args: unknown[]) => unknown, undefined, [
-      require,
-      moduleRecord.exports,
-      moduleRecord,
-    ]);
-  } catch (error) {
-    sandbox.timers.cancelAll();
-    const position = learnerPosition(error, line1Shift);
-    return finish(
-      [],
-      positioned('load', `Your code threw while loading: ${thrownMessage(error)}`, position),
-    );
-  }
-  sandbox.timers.cancelAll();
-  const exportsMap = readExports(moduleRecord);
-  if (!exportsMap)
-    return finish([], { kind: 'load', message: "Your module's exports could not be read" });
+  // The first evaluation finds load errors before any check runs; it then serves the first
+  // check, and every later check gets its own.
+  const first = load();
+  if (!first.ok) return finish([], first.error);
+  let nextInstance: LearnerInstance | undefined = first.instance;
 
   const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const deadlines = createDeadlines();
+  const budget = traceBudget();
   const results: CheckResult[] = [];
+  // Learner code that uses a revoked handle fails the check running at the time; check code
+  // (the clock, ctx.redis, ctx.learner of an abandoned check) only gets the error.
+  const revoked =
+    (what: string, learnerHandle = true) =>
+    () => {
+      const note = `Your code used ${what} from an earlier check; every check gets fresh ones`;
+      if (learnerHandle) current?.stale.push(note);
+      throw new Error(learnerHandle ? note : `${what} belongs to an earlier check that is over`);
+    };
+
   for (const [index, check] of input.suite.checks.entries()) {
+    options.onCheckStart?.(index, check.name);
     const checkStarted = performance.now();
+    const life: CheckLife = { live: true, stale: [] };
+    current = life;
     const store = await options.backend.openStore();
     const binding: StoreBinding = {
       raw: store.learner,
-      recorder: new CommandRecorder(checkStarted),
+      recorder: new CommandRecorder(checkStarted, budget),
       open: true,
       listeners: [],
+      ...(store.connect ? { connect: () => store.connect!() } : {}),
     };
-    current = binding;
-    const checkClock = createCheckClock(clock, options.backend, store.host);
-    const fakeDbApis = new WeakSet<object>();
-    const client = clientFor(binding);
-    const ctx: CheckContext<Record<string, unknown>> = {
-      learner: createLearnerProxy({
-        exports: exportsMap,
-        timeoutMs: checkTimeoutMs,
-        deadlines,
-        line1Shift,
-        passThrough: (value) =>
-          isSandboxClient(value) ||
-          (typeof value === 'object' && value !== null && fakeDbApis.has(value)),
-      }) as CheckContext<Record<string, unknown>>['learner'],
-      client: client as unknown as CheckContext<Record<string, unknown>>['client'],
-      redis: store.host as unknown as CheckContext<Record<string, unknown>>['redis'],
-      log: binding.recorder.log,
-      clock: checkClock,
-      fakeDb: (fakeOptions = {}) => {
-        const db = createFakeDb(fakeOptions, checkClock);
-        fakeDbApis.add(db.api);
-        return db;
-      },
-      expect,
+    // Commands run inside Lua scripts are logged and traced like any other.
+    store.observe?.((argv, reply, isError) => binding.recorder.observe(argv, reply, isError));
+    const instances: LearnerInstance[] = [];
+    const instanceFor = (): LearnerInstance => {
+      const loaded = nextInstance ? { ok: true as const, instance: nextInstance } : load();
+      nextInstance = undefined;
+      if (!loaded.ok) {
+        const { message, line, column } = loaded.error;
+        throw new CheckFailure(message, line ? { line, ...(column ? { column } : {}) } : undefined);
+      }
+      loaded.instance.attach(binding);
+      instances.push(loaded.instance);
+      return loaded.instance;
     };
 
     let verdict: Pick<CheckResult, 'passed' | 'message' | 'line' | 'column'>;
+    let timedOut = false;
+    const fakeDbApis = new WeakSet<object>();
     try {
-      await withTimeout(deadlines, check.run(ctx), checkTimeoutMs * 5, check.name);
-      verdict = { passed: true };
+      const context = createContext({
+        life,
+        revoked,
+        binding,
+        store,
+        backend: options.backend,
+        clock,
+        capture,
+        instanceFor,
+        fakeDbApis,
+        onStale,
+        proxy: (instance) =>
+          createLearnerProxy({
+            exports: instance.exports,
+            timeoutMs: checkTimeoutMs,
+            deadlines,
+            line1Shift: compiled.line1Shift,
+            passThrough: (value) => isSandboxClient(value) || fakeDbApis.has(value as object),
+            assertLive: () => {
+              if (!life.live) revoked('ctx.learner', false)();
+            },
+            onCall: options.onCall,
+          }),
+      });
+      try {
+        await withTimeout(deadlines, check.run(context), checkTimeoutMs * 5, check.name, () => {
+          timedOut = true;
+        });
+        verdict = { passed: true };
+      } catch (error) {
+        verdict = failureOf(error);
+      }
     } catch (error) {
       verdict = failureOf(error);
     }
+    // Revoke everything the check and its module evaluations hold, before any await.
+    life.live = false;
+    store.observe?.(undefined);
     closeBinding(binding);
-    current = undefined;
-    sandbox.timers.cancelAll();
+    for (const instance of instances) instance.close();
+    if (life.stale.length > 0 && verdict.passed)
+      verdict = { passed: false, message: life.stale[0] };
+
     const { trace, traceOmitted } = binding.recorder.trace();
     let keyspace: CheckResult['keyspace'];
     try {
@@ -204,62 +228,142 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
         snapshot = undefined;
       }
     }
-    await store.close();
-    const result: CheckResult = {
+    // A timed-out check's own code may still be running: its store is never handed out again.
+    await (timedOut && store.discard ? store.discard() : store.close());
+    for (const instance of instances) instance.timers.cancelAll();
+    if (current === life) current = undefined;
+    const result = validResult({
       name: check.name,
       ...verdict,
       durationMs: round(performance.now() - checkStarted),
       trace,
       ...(traceOmitted ? { traceOmitted } : {}),
       ...(keyspace ? { keyspace } : {}),
-      clockAdvancedMs: checkClock.advancedMs(),
-    };
+      clockAdvancedMs: checkClockAdvanced.get(binding) ?? 0,
+    });
     results.push(result);
     options.onCheck?.(index, result);
   }
+  for (const instance of nextInstance ? [nextInstance] : []) instance.close();
   return finish(results);
 }
 
-function positioned(
-  kind: RunError['kind'],
-  message: string,
-  position?: { line: number; column?: number },
-): RunError {
+const checkClockAdvanced = new WeakMap<StoreBinding, number>();
+
+interface ContextOptions {
+  life: CheckLife;
+  revoked: (what: string, learnerHandle?: boolean) => () => never;
+  binding: StoreBinding;
+  store: Store;
+  backend: RedisBackend;
+  clock: RealmClock;
+  capture: ConsoleCapture;
+  instanceFor(): LearnerInstance;
+  fakeDbApis: WeakSet<object>;
+  onStale(note: string): void;
+  proxy(instance: LearnerInstance): ReturnType<typeof createLearnerProxy>;
+}
+
+type AnyContext = CheckContext<Record<string, unknown>>;
+
+/** A fresh context for one check; every handle in it dies with the check. */
+function createContext(o: ContextOptions): AnyContext {
+  const { life, revoked, fakeDbApis } = o;
+  const checkClock = createCheckClock(o.clock, o.backend, o.store.host);
+  const clock: Clock = harden({
+    now: () => {
+      if (!life.live) revoked('ctx.clock', false)();
+      return checkClock.now();
+    },
+    advance: async (ms: number) => {
+      // A check that timed out must not move time for the next one.
+      if (!life.live) revoked('ctx.clock', false)();
+      await checkClock.advance(ms);
+      checkClockAdvanced.set(o.binding, checkClock.advancedMs());
+      // Blocking commands whose timeout the jump passed answer now.
+      o.store.afterAdvance?.();
+    },
+  });
+  const learner = o.proxy(o.instanceFor()) as AnyContext['learner'];
   return {
-    kind,
-    message,
-    ...(position ? { line: position.line } : {}),
-    ...(position?.column ? { column: position.column } : {}),
+    learner,
+    newServer: () => o.proxy(o.instanceFor()) as AnyContext['learner'],
+    client: clientFor(o.binding, o.onStale) as unknown as AnyContext['client'],
+    redis: revocable(o.store.host, life) as unknown as AnyContext['redis'],
+    log: o.binding.recorder.log,
+    clock,
+    fakeDb: (fakeOptions = {}) => {
+      const db = createFakeDb(fakeOptions, clock, () => {
+        if (!life.live) revoked('a fake database')();
+      });
+      fakeDbApis.add(db.api);
+      return db;
+    },
+    expect,
   };
 }
 
-/** Reads the learner's exports once, so later getter tricks cannot change what checks call. */
-function readExports(moduleRecord: { exports: unknown }): Map<string, unknown> | undefined {
-  try {
-    const exportsObject = moduleRecord.exports;
-    const map = new Map<string, unknown>();
-    if (
-      exportsObject === null ||
-      (typeof exportsObject !== 'object' && typeof exportsObject !== 'function')
-    )
-      return map;
-    for (const key of Reflect.ownKeys(exportsObject)) {
-      if (typeof key !== 'string') continue;
-      const desc = Reflect.getOwnPropertyDescriptor(exportsObject, key);
-      if (!desc) continue;
-      map.set(
-        key,
-        'value' in desc
-          ? desc.value
-          : desc.get
-            ? Reflect.apply(desc.get, exportsObject, [])
-            : undefined,
-      );
-    }
-    return map;
-  } catch {
-    return undefined;
-  }
+/**
+ * `ctx.redis` for one check: the check's own client, refusing every call once the check is
+ * over, so a check abandoned by its timeout cannot write into a later check's store.
+ */
+function revocable(client: object, life: CheckLife): object {
+  const closed = () => {
+    throw new Error('ctx.redis belongs to a check that is over');
+  };
+  return new Proxy(client, {
+    get(target, key) {
+      if (!life.live) closed();
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (!life.live) closed();
+        const out: unknown = Reflect.apply(value, target, args);
+        return typeof out === 'object' &&
+          out !== null &&
+          typeof (out as { then?: unknown }).then !== 'function'
+          ? revocable(out, life)
+          : out;
+      };
+    },
+  });
+}
+
+/** A result the report can carry; one that fails validation marks only this check. */
+function validResult(unclamped: CheckResult): CheckResult {
+  // Long keys, arguments and previews are cut to the boundary caps (and marked), not refused.
+  const result = clampCheckResult(unclamped);
+  const clamped: CheckResult = {
+    ...result,
+    ...(result.message !== undefined ? { message: clipMessage(result.message) } : {}),
+    durationMs: finiteOr(result.durationMs, 0),
+    ...(result.clockAdvancedMs !== undefined
+      ? { clockAdvancedMs: finiteOr(result.clockAdvancedMs, 0) }
+      : {}),
+  };
+  if (!isPosition(clamped.line)) delete clamped.line;
+  if (!isPosition(clamped.column) || clamped.line === undefined) delete clamped.column;
+  if (checkResultSchema.safeParse(clamped).success) return clamped;
+  return {
+    name: clipMessage(result.name),
+    passed: false,
+    message:
+      'The runner could not report this check: something your code produced could not be shown (an invalid value in the result)',
+    durationMs: clamped.durationMs,
+  };
+}
+
+function isPosition(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+}
+
+function finiteOr(value: number, fallback: number): number {
+  return Number.isFinite(value) ? Math.min(Math.max(value, 0), Number.MAX_SAFE_INTEGER) : fallback;
+}
+
+function clipMessage(text: string): string {
+  const max = BOUNDARY_LIMITS.messageChars;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function failureOf(error: unknown): Pick<CheckResult, 'passed' | 'message' | 'line' | 'column'> {
@@ -272,6 +376,10 @@ function failureOf(error: unknown): Pick<CheckResult, 'passed' | 'message' | 'li
       ...(failure.position?.column ? { column: failure.position.column } : {}),
     };
   }
+  if (isInstance(error, LogOverflow)) return { passed: false, message: (error as Error).message };
+  const assertion = asAssertion(error);
+  if (assertion && isInstance(error, Error) && (error as Error).name === 'AssertionError')
+    return { passed: false, message: formatAssertion(assertion) };
   // chai's AssertionError already reads "expected ... to ..."; its class name adds nothing.
   const message = thrownMessage(error);
   return { passed: false, message: message.replace(/^AssertionError: /, '') };
@@ -283,12 +391,12 @@ async function withTimeout(
   run: unknown,
   ms: number,
   name: string,
+  onTimeout: () => void,
 ): Promise<void> {
-  await deadlines.race(
-    Promise.resolve(run),
-    ms,
-    () => new CheckFailure(`The check "${name}" did not finish within ${ms / 1000} s`),
-  );
+  await deadlines.race(Promise.resolve(run), ms, () => {
+    onTimeout();
+    return new CheckFailure(`The check "${name}" did not finish within ${ms / 1000} s`);
+  });
 }
 
 function round(ms: number): number {

@@ -1,99 +1,39 @@
 /**
- * The Redis client that learner code sees. It is a hardened facade, never the raw ioredis-mock
- * instance (hardening the instance breaks `multi()`, and the raw one exposes `data`, `expires`
- * and mutable methods). Every command goes through here, so it is recorded for `ctx.log` and
- * the trace, and Lua scripts get a sandboxed environment before ioredis-mock runs them.
+ * The Redis client that learner code sees. It is a hardened facade, never the raw client (the
+ * raw one exposes internals and mutable methods). Every command goes through `issue` or a
+ * pipeline's `exec`, which stringify the arguments once (wire-args.ts) and hand those same
+ * values to the store, the command log and the trace. Method names that reach the raw client
+ * are only ever names from the command table: learner text picks a command, never a method.
+ *
+ * Each evaluation of the learner's module gets its own `ioredis` module (createIoredisModule),
+ * whose `Redis` class is bound to that evaluation's check: a client made by code of a check that
+ * is over refuses commands, and can never reach a later check's store.
  */
 import { list as commandList } from '@ioredis/commands';
-import type { CommandLog, LoggedCommand } from './checks-api.ts';
-import type { TraceEntry } from './report.ts';
-import { formatClientReply, formatReply, typedFromClient } from '../redis/cli-format.ts';
+import type { CommandRecorder, Settle } from './command-recorder.ts';
+import { commandName, plainReply, wireArgs } from './wire-args.ts';
+import { formatReply, typedFromClient } from '../redis/cli-format.ts';
 import { RedisError, ReplyError } from '../redis/reply-error.ts';
+import { ScanStream, type ListenerCall, type ScanStreamOptions } from '../redis/scan-stream.ts';
+import type { Arg } from '../redis/fidelity/types.ts';
 
 /** The subset of an ioredis(-mock) client the facade drives. */
 export type RawRedis = Record<string, unknown>;
 
-/** Most trace entries kept per check; the rest are counted in `traceOmitted`. */
-export const TRACE_LIMIT = 200;
-/** Most commands kept in a check's log, so a runaway loop cannot exhaust memory through it. */
-export const LOG_LIMIT = 20_000;
-
-/** Records what the learner's code sent during one check. */
-export class CommandRecorder {
-  private readonly entries: LoggedCommand[] = [];
-  private readonly traceEntries: TraceEntry[] = [];
-  private omitted = 0;
-  private readonly startedAt: number;
-
-  constructor(startedAt: number) {
-    this.startedAt = startedAt;
-  }
-
-  /** Notes a command as sent; the returned function fills in its reply once it settles. */
-  begin(name: string, args: string[]): (reply: unknown, isError: boolean, text?: string) => void {
-    const lower = name.toLowerCase();
-    if (this.entries.length < LOG_LIMIT) this.entries.push({ name: lower, args });
-    if (this.traceEntries.length >= TRACE_LIMIT) {
-      this.omitted++;
-      return () => {};
-    }
-    const entry: TraceEntry = {
-      command: lower.toUpperCase(),
-      args,
-      reply: '',
-      atMs: round(now() - this.startedAt),
-    };
-    this.traceEntries.push(entry);
-    return (reply, isError, text) => {
-      entry.reply = text ?? safeReplyText(lower, args, reply, isError);
-    };
-  }
-
-  /** The check-facing, read-only view of the log. */
-  readonly log: CommandLog = {
-    all: () => this.entries.map((e) => ({ name: e.name, args: [...e.args] })),
-    names: () => this.entries.map((e) => e.name),
-    only: (name) =>
-      this.entries
-        .filter((e) => e.name === name.toLowerCase())
-        .map((e) => ({ name: e.name, args: [...e.args] })),
-  };
-
-  /** The trace for the report, with how many entries the cap left out. */
-  trace(): { trace: TraceEntry[]; traceOmitted: number } {
-    return {
-      trace: this.traceEntries.map((e) => ({ ...e, args: [...e.args] })),
-      traceOmitted: this.omitted,
-    };
-  }
-}
-
-function now(): number {
-  return globalThis.performance ? performance.now() : Date.now();
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
-
-function safeReplyText(command: string, args: string[], reply: unknown, isError: boolean): string {
-  try {
-    return formatClientReply(reply, { command, args, isError });
-  } catch {
-    return isError ? '(error)' : '(unprintable reply)';
-  }
-}
-
 /** EXEC's reply as redis-cli prints it, typing each entry by the command that was queued for it. */
 function execReplyText(
   results: [unknown, unknown][],
-  sent: { name: string; args: string[] }[],
+  sent: { name: string; args: Arg[] }[],
 ): string {
   try {
     return formatReply(
       results.map((pair, i) => {
         const [error, reply] = Array.isArray(pair) ? pair : [null, pair];
-        const ctx = { command: sent[i]?.name ?? '', args: sent[i]?.args, isError: Boolean(error) };
+        const ctx = {
+          command: sent[i]?.name ?? '',
+          args: sent[i]?.args.map((a) => (typeof a === 'string' ? a : new TextDecoder().decode(a))),
+          isError: Boolean(error),
+        };
         return typedFromClient(error ?? reply, ctx);
       }),
     );
@@ -110,17 +50,40 @@ export interface StoreBinding {
   recorder: CommandRecorder;
   /** False once the check is over; a closed binding refuses commands. */
   open: boolean;
-  /** Event listeners learner code added to `raw` (event, learner's function, our wrapper), removed when the check ends. */
-  listeners: [string, unknown, (...args: unknown[]) => void][];
+  /** Event listeners learner code added (event, learner's function, our wrapper, the connection), removed when the check ends. */
+  listeners: [string, unknown, (...args: unknown[]) => void, RawRedis][];
+  /**
+   * Opens another connection on the same store, when the backend can: then every client
+   * (`new Redis()`, `duplicate()`, `ctx.client`) has its own, as with ioredis, so WATCH, MULTI
+   * and SUBSCRIBE of one app server never mix with another's. Without it, all share `raw`.
+   */
+  connect?(): RawRedis;
+}
+
+/** A client facade's connection on one binding. */
+interface Target {
+  binding: StoreBinding;
+  raw: RawRedis;
+}
+
+const connections = new WeakMap<object, Target>();
+
+/** The facade's own connection on the binding its resolver answers now (made on first use). */
+function targetOf(facade: object, binding: StoreBinding): Target {
+  let target = connections.get(facade);
+  if (!target || target.binding !== binding) {
+    target = { binding, raw: binding.connect ? binding.connect() : binding.raw };
+    connections.set(facade, target);
+  }
+  return target;
 }
 
 /** Ends a binding: later commands through it are refused and its listeners are removed. */
 export function closeBinding(binding: StoreBinding): void {
   binding.open = false;
-  const off = binding.raw.off;
-  if (typeof off === 'function') {
-    for (const [event, , wrapped] of binding.listeners.splice(0))
-      Reflect.apply(off, binding.raw, [event, wrapped]);
+  for (const [event, , wrapped, raw] of binding.listeners.splice(0)) {
+    const off = raw.off;
+    if (typeof off === 'function') Reflect.apply(off, raw, [event, wrapped]);
   }
 }
 
@@ -139,76 +102,24 @@ export const LUA_COMMANDS = [
   'fcall_ro',
 ];
 
-/**
- * One line prepended to every Lua script. ioredis-mock's fengari state opens `os`, `io`,
- * `package`, `debug`, `load` and the JS bridge `js`, which reach the host. The script runs
- * with an allowlisted `_ENV` instead, and `redis.call` refuses commands that would run
- * another, unguarded script. It stays on line 1 so Lua's line numbers do not move.
- */
-export const LUA_PROLOGUE =
-  `local __r, __b = redis, {${LUA_COMMANDS.map((c) => `["${c}"]=true`).join(',')}}; ` +
-  `local function __g(c) if type(c) == "string" and __b[string.lower(c)] then error("ERR " .. c .. " is not allowed from a script in the cachelab sandbox", 3) end end; ` +
-  `local _ENV = { KEYS = KEYS, ARGV = ARGV, assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, ` +
-  `pcall = pcall, xpcall = xpcall, select = select, tonumber = tonumber, tostring = tostring, type = type, unpack = table.unpack, ` +
-  `rawequal = rawequal, rawget = rawget, rawset = rawset, rawlen = rawlen, setmetatable = setmetatable, getmetatable = getmetatable, ` +
-  `string = string, table = table, math = math, cjson = cjson, cmsgpack = cmsgpack, bit = bit, struct = struct, ` +
-  `redis = { call = function(c, ...) __g(c) return __r.call(c, ...) end, pcall = function(c, ...) __g(c) return __r.pcall(c, ...) end, ` +
-  `status_reply = __r.status_reply, error_reply = __r.error_reply, sha1hex = __r.sha1hex, log = __r.log } }; `;
-
-/** Applies the Lua guard to the script argument of EVAL and SCRIPT LOAD. */
-function guardLua(name: string, args: unknown[]): unknown[] {
-  const base = name.replace(/Buffer$/, '').toLowerCase();
-  if ((base === 'eval' || base === 'eval_ro') && args.length > 0) {
-    return [LUA_PROLOGUE + String(args[0]), ...args.slice(1)];
-  }
-  if (base === 'script' && args.length > 1 && String(args[0]).toLowerCase() === 'load') {
-    return [args[0], LUA_PROLOGUE + String(args[1]), ...args.slice(2)];
-  }
-  return args;
-}
-
-/** Stringifies arguments the way they go over the wire: arrays flattened, objects as field/value pairs. */
-export function wireArgs(args: readonly unknown[]): string[] {
-  const out: string[] = [];
-  const push = (value: unknown, depth: number): void => {
-    try {
-      if (Array.isArray(value) && depth === 0) {
-        for (const item of value) push(item, 1);
-      } else if (value instanceof Map && depth === 0) {
-        for (const [k, v] of value) out.push(wireValue(k), wireValue(v));
-      } else if (
-        value !== null &&
-        typeof value === 'object' &&
-        !(value instanceof Uint8Array) &&
-        depth === 0
-      ) {
-        for (const [k, v] of Object.entries(value)) out.push(k, wireValue(v));
-      } else {
-        out.push(wireValue(value));
-      }
-    } catch {
-      out.push('[unreadable]');
-    }
-  };
-  for (const arg of args) push(arg, 0);
-  return out;
-}
-
-function wireValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
-  if (typeof value === 'symbol') return value.toString();
-  try {
-    return String(value);
-  } catch {
-    return '[unreadable]';
-  }
-}
-
-/** Command method names every facade has: the ioredis command list plus their *Buffer variants. */
+/** Lower-case names of every command a facade has a method for (plus a `…Buffer` twin). */
 const COMMANDS: readonly string[] = commandList.filter((name) => /^[a-z_]+$/.test(name));
+const COMMAND_SET = new Set(COMMANDS);
+/** Commands that only `exec()`/`discard()` may send: queued inside a pipeline they would shift every reply. */
+const PIPELINE_CONTROL = new Set(['exec', 'multi', 'discard']);
 
 const facadeState = new WeakMap<object, BindingResolver>();
+
+/** The facade's connection on its current binding (throws a learner-facing error when closed). */
+function target(facade: unknown): Target {
+  return targetOf(facade as object, resolverOf(facade)());
+}
+
+/** A pipeline resolves its client's connection when it runs, not when it is made. */
+function targetGetter(facade: unknown): () => Target {
+  const resolve = resolverOf(facade);
+  return () => targetOf(facade as object, resolve());
+}
 
 function resolverOf(facade: unknown): BindingResolver {
   const resolve =
@@ -218,58 +129,80 @@ function resolverOf(facade: unknown): BindingResolver {
   return resolve;
 }
 
+/** Calls a learner's node-style callback, only while its check is still running. */
+function callBack(
+  binding: StoreBinding,
+  callback: ((err: unknown, res?: unknown) => void) | undefined,
+  error: unknown,
+  reply?: unknown,
+): void {
+  if (!callback || !binding.open) return;
+  try {
+    if (error) Reflect.apply(callback, undefined, [error]);
+    else Reflect.apply(callback, undefined, [null, reply]);
+  } catch {
+    // A throwing callback must not turn into an unhandled rejection in the host.
+  }
+}
+
 /**
- * Sends one command through a binding: recorded, Lua-guarded, callback-style supported.
- * `call`/`callBuffer` put the command name first in `rawArgs`; it is recorded and Lua-guarded
- * as that command, so `redis.call('EVAL', ...)` cannot skip the guard.
+ * Sends one command through a binding: arguments stringified once, recorded, callback-style
+ * supported. `method` is a facade method name (a command, its `…Buffer` twin, `call` or
+ * `callBuffer`); for `call`/`callBuffer` the learner's first argument names the command.
  */
-function issue(binding: StoreBinding, name: string, rawArgs: unknown[]): Promise<unknown> {
-  const args = [...rawArgs];
-  const callback =
-    typeof args[args.length - 1] === 'function'
-      ? (args.pop() as (err: unknown, res?: unknown) => void)
-      : undefined;
-  const viaCall = name === 'call' || name === 'callBuffer';
-  const commandName = viaCall ? wireValue(args.shift()).toLowerCase() : name;
-  const guarded = viaCall
-    ? [commandName, ...guardLua(commandName, args)]
-    : guardLua(commandName, args);
-  const done = binding.recorder.begin(commandName.replace(/Buffer$/, ''), wireArgs(args));
-  const method = binding.raw[name];
+function issue({ binding, raw }: Target, method: string, rawArgs: unknown[]): Promise<unknown> {
+  let callback: ((err: unknown, res?: unknown) => void) | undefined;
+  let name: string;
+  let argv: Arg[];
+  try {
+    const args = [...rawArgs];
+    if (typeof args[args.length - 1] === 'function')
+      callback = args.pop() as (err: unknown, res?: unknown) => void;
+    const viaCall = method === 'call' || method === 'callBuffer';
+    name = viaCall ? commandName(args.shift()) : method.replace(/Buffer$/, '');
+    argv = wireArgs(name, args);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const settle = binding.recorder.begin(name, argv);
   let promise: Promise<unknown>;
   try {
-    if (typeof method !== 'function') throw new ReplyError(`ERR unknown command '${name}'`);
-    promise = Promise.resolve(Reflect.apply(method, binding.raw, guarded));
+    const target = raw[method];
+    if (typeof target !== 'function') throw new ReplyError(`ERR unknown command '${name}'`);
+    const viaCall = method === 'call' || method === 'callBuffer';
+    promise = Promise.resolve(Reflect.apply(target, raw, viaCall ? [name, ...argv] : argv));
   } catch (error) {
     promise = Promise.reject(error);
   }
   const settled = promise.then(
     (reply) => {
-      done(reply, false);
-      return reply;
+      settle(reply, false);
+      const plain = plainReply(reply);
+      callBack(binding, callback, null, plain);
+      return plain;
     },
     (error: unknown) => {
-      done(error, true);
+      settle(error, true);
+      callBack(binding, callback, error);
       throw error;
     },
   );
-  if (callback) {
-    settled.then(
-      (reply) => callback(null, reply),
-      (error: unknown) => callback(error),
-    );
-  }
+  // With a callback, ioredis callers often ignore the promise; its rejection went to the callback.
+  if (callback) settled.catch(() => {});
   return settled;
 }
 
+/** One queued pipeline command: the facade method (a table name or `call`) and its wire arguments. */
 interface Queued {
+  method: string;
   name: string;
-  args: unknown[];
+  argv: Arg[];
+  callback?: (err: unknown, res?: unknown) => void;
 }
 
 const pipelineState = new WeakMap<
   object,
-  { resolve: BindingResolver; queue: Queued[]; transaction: boolean }
+  { target: () => Target; queue: Queued[]; transaction: boolean }
 >();
 
 function pipelineOf(facade: unknown) {
@@ -282,67 +215,94 @@ function pipelineOf(facade: unknown) {
   return state;
 }
 
+/** Stringifies one queued command now, so the values cannot change before `exec()`. */
+function queued(method: string, rawArgs: readonly unknown[]): Queued {
+  const args = [...rawArgs];
+  const callback =
+    typeof args[args.length - 1] === 'function'
+      ? (args.pop() as (err: unknown, res?: unknown) => void)
+      : undefined;
+  const name = method === 'call' ? commandName(args.shift()) : method.replace(/Buffer$/, '');
+  if (PIPELINE_CONTROL.has(name.toLowerCase()))
+    throw new TypeError(
+      `${name.toUpperCase()} cannot be queued inside a pipeline or transaction: call .exec() or .discard() on it instead`,
+    );
+  return { method, name, argv: wireArgs(name, args), callback };
+}
+
 /** `redis.multi()` and `redis.pipeline()`: queues commands, records them when `exec` runs. */
 class SandboxPipeline {
-  constructor(resolve: BindingResolver, transaction: boolean, commands: unknown) {
+  constructor(target: () => Target, transaction: boolean, commands: unknown) {
     const queue: Queued[] = [];
-    if (Array.isArray(commands)) {
-      for (const command of commands) {
-        if (Array.isArray(command) && command.length > 0)
-          queue.push({ name: String(command[0]).toLowerCase(), args: command.slice(1) });
-      }
+    if (commands !== undefined && commands !== null && !Array.isArray(commands)) commands = [];
+    for (const command of (commands as unknown[] | undefined) ?? []) {
+      if (!Array.isArray(command) || command.length === 0)
+        throw new TypeError('Each queued command must be an array like ["set", "key", "value"]');
+      const [rawName, ...args] = command as unknown[];
+      const method = commandName(rawName).toLowerCase();
+      // Only names from the command table pick a method; anything else is not a command.
+      const base = method.replace(/buffer$/, '');
+      if (!COMMAND_SET.has(base) || PIPELINE_CONTROL.has(base))
+        throw new TypeError(`"${method}" is not a Redis command that can be queued`);
+      queue.push(queued(method.endsWith('buffer') ? `${base}Buffer` : base, args));
     }
-    pipelineState.set(this, { resolve, queue, transaction });
+    pipelineState.set(this, { target, queue, transaction });
     harden(this);
   }
 
   /** Runs the queued commands; resolves to ioredis's `[error, reply][]`. */
   async exec(callback?: (err: unknown, res?: unknown) => void): Promise<unknown> {
     const state = pipelineOf(this);
-    const binding = state.resolve();
+    const { binding, raw } = state.target();
     const queue = state.queue.splice(0);
-    const rawFactory = binding.raw[state.transaction ? 'multi' : 'pipeline'];
+    const rawFactory = raw[state.transaction ? 'multi' : 'pipeline'];
     if (typeof rawFactory !== 'function') throw new Error('ERR pipelines are not available');
-    const rawPipe = Reflect.apply(rawFactory, binding.raw, []) as RawRedis;
-    const marks: ((reply: unknown, isError: boolean) => void)[] = [];
-    const sent: { name: string; args: string[] }[] = [];
-    const markMulti = state.transaction ? binding.recorder.begin('multi', []) : undefined;
-    for (const { name, args } of queue) {
-      let cleanArgs = typeof args[args.length - 1] === 'function' ? args.slice(0, -1) : args;
-      // `pipeline.call('SET', ...)` is recorded and Lua-guarded as the command it names.
-      const viaCall = name === 'call';
-      const commandName = viaCall ? wireValue(cleanArgs[0]).toLowerCase() : name;
-      if (viaCall) cleanArgs = cleanArgs.slice(1);
-      const wire = wireArgs(cleanArgs);
-      sent.push({ name: commandName.replace(/Buffer$/, '').toLowerCase(), args: wire });
-      marks.push(binding.recorder.begin(commandName.replace(/Buffer$/, ''), wire));
-      const method = rawPipe[name];
-      if (typeof method !== 'function') throw new ReplyError(`ERR unknown command '${name}'`);
-      const guarded = guardLua(commandName, cleanArgs);
-      Reflect.apply(method, rawPipe, viaCall ? [commandName, ...guarded] : guarded);
+    const rawPipe = Reflect.apply(rawFactory, raw, []) as RawRedis;
+    // Every method is checked before anything is logged or sent, so a refused queue runs nothing.
+    for (const { method, name } of queue)
+      if (typeof rawPipe[method] !== 'function')
+        throw new ReplyError(`ERR unknown command '${name}'`);
+    const settles: Settle[] = [];
+    const settleMulti = state.transaction ? binding.recorder.begin('multi', []) : undefined;
+    for (const { method, name, argv } of queue) {
+      const target = rawPipe[method] as (...args: unknown[]) => unknown;
+      settles.push(binding.recorder.begin(name, argv));
+      Reflect.apply(target, rawPipe, method === 'call' ? [name, ...argv] : argv);
     }
-    const markExec = state.transaction ? binding.recorder.begin('exec', []) : undefined;
-    markMulti?.('OK', false);
+    const settleExec = state.transaction ? binding.recorder.begin('exec', []) : undefined;
+    settleMulti?.('OK', false);
     try {
       const results = (await Reflect.apply(rawPipe.exec as () => Promise<unknown>, rawPipe, [])) as
         [unknown, unknown][] | null;
-      (results ?? []).forEach((pair, i) => {
+      const plain = results === null ? null : (plainReply(results) as [unknown, unknown][]);
+      // One result per queued command, in order; a transaction WATCH aborted ran none of them.
+      (plain ?? []).forEach((pair, i) => {
         const [error, reply] = Array.isArray(pair) ? pair : [null, pair];
-        marks[i]?.(error ?? reply, Boolean(error));
+        settles[i]?.(error ?? reply, Boolean(error));
+        callBack(binding, queue[i]?.callback, error, reply);
       });
-      markExec?.(results, false, results ? execReplyText(results, sent) : undefined);
-      callback?.(null, results);
-      return results;
+      settleExec?.(
+        results,
+        false,
+        results
+          ? execReplyText(
+              results,
+              queue.map((q) => ({ name: q.name.toLowerCase(), args: q.argv })),
+            )
+          : undefined,
+      );
+      callBack(binding, callback, null, plain);
+      return plain;
     } catch (error) {
-      markExec?.(error, true);
-      callback?.(error);
+      settleExec?.(error, true);
+      callBack(binding, callback, error);
       throw error;
     }
   }
 
   /** Queues any command by name, as ioredis's `pipeline.call('SET', 'k', 'v')`. */
   call(...args: unknown[]): this {
-    pipelineOf(this).queue.push({ name: 'call', args });
+    pipelineOf(this).queue.push(queued('call', args));
     return this;
   }
 
@@ -359,11 +319,11 @@ class SandboxPipeline {
 
 for (const name of COMMANDS) {
   for (const method of [name, `${name}Buffer`]) {
-    if (method === 'exec' || method === 'discard' || method === 'multi') continue;
+    if (PIPELINE_CONTROL.has(name)) continue;
     Object.defineProperty(SandboxPipeline.prototype, method, {
       value: {
         [method](this: unknown, ...args: unknown[]) {
-          pipelineOf(this).queue.push({ name: method, args });
+          pipelineOf(this).queue.push(queued(method, args));
           return this;
         },
       }[method],
@@ -374,12 +334,12 @@ for (const name of COMMANDS) {
 }
 
 function listen(
-  binding: StoreBinding,
+  { binding, raw }: Target,
   how: 'on' | 'once',
   event: unknown,
   listener: unknown,
 ): void {
-  const add = binding.raw[how];
+  const add = raw[how];
   if (
     typeof event !== 'string' ||
     !EVENTS.has(event) ||
@@ -388,14 +348,16 @@ function listen(
   )
     return;
   const wrapped = (...args: unknown[]): void => {
+    // A store event after the check is over never reaches learner code.
+    if (!binding.open) return;
     try {
-      Reflect.apply(listener, undefined, args);
+      Reflect.apply(listener, undefined, plainReply(args) as unknown[]);
     } catch {
-      // A throwing listener must not break ioredis-mock's emit loop.
+      // A throwing listener must not break the emit loop.
     }
   };
-  binding.listeners.push([event, listener, wrapped]);
-  Reflect.apply(add, binding.raw, [event, wrapped]);
+  binding.listeners.push([event, listener, wrapped, raw]);
+  Reflect.apply(add, raw, [event, wrapped]);
 }
 
 const EVENTS = new Set([
@@ -403,6 +365,8 @@ const EVENTS = new Set([
   'messageBuffer',
   'pmessage',
   'pmessageBuffer',
+  'smessage',
+  'smessageBuffer',
   'connect',
   'ready',
   'error',
@@ -410,9 +374,12 @@ const EVENTS = new Set([
   'close',
 ]);
 
+let pendingResolver: BindingResolver | undefined;
+
 /**
- * The client class learner code gets as `Redis` from 'ioredis'. `new Redis(anything)` ignores
- * its options and talks to the store of whichever check is running when a command is sent.
+ * The client class behind every facade. Learner code never gets this class itself, only a
+ * per-module subclass (createIoredisModule); constructing it directly, without a resolver,
+ * throws.
  */
 export class SandboxRedis {
   /** Always "ready": there is no connection to wait for. */
@@ -421,7 +388,7 @@ export class SandboxRedis {
   constructor(...options: unknown[]) {
     // Options are ignored: host, port and db can only ever lead to the current check's store.
     void options;
-    const resolve = pendingResolver ?? currentResolver;
+    const resolve = pendingResolver;
     pendingResolver = undefined;
     if (!resolve) throw new Error('Redis clients can only be created while your code runs');
     facadeState.set(this, resolve);
@@ -431,22 +398,22 @@ export class SandboxRedis {
 
   /** Sends any command by name, as ioredis's `redis.call('SET', 'k', 'v')`. */
   call(...args: unknown[]): Promise<unknown> {
-    return issue(resolverOf(this)(), 'call', args);
+    return issue(target(this), 'call', args);
   }
 
-  /** `call`, with Buffer replies. */
+  /** `call`, with Uint8Array replies. */
   callBuffer(...args: unknown[]): Promise<unknown> {
-    return issue(resolverOf(this)(), 'callBuffer', args);
+    return issue(target(this), 'callBuffer', args);
   }
 
   /** Starts a MULTI/EXEC transaction. */
   multi(commands?: unknown): SandboxPipeline {
-    return new SandboxPipeline(resolverOf(this), true, commands);
+    return new SandboxPipeline(targetGetter(this), true, commands);
   }
 
   /** Starts a pipeline. */
   pipeline(commands?: unknown): SandboxPipeline {
-    return new SandboxPipeline(resolverOf(this), false, commands);
+    return new SandboxPipeline(targetGetter(this), false, commands);
   }
 
   /** A second client on the same store. */
@@ -470,7 +437,7 @@ export class SandboxRedis {
     resolverOf(this);
   }
 
-  /** ioredis's defineCommand runs Lua outside the guard; refuse it with a pointer to EVAL. */
+  /** ioredis's defineCommand would register a script outside the command log; refuse it with a pointer to EVAL. */
   defineCommand(): never {
     throw new Error(
       'defineCommand is not available in the cachelab sandbox; use redis.eval(script, numberOfKeys, ...args) instead',
@@ -479,26 +446,26 @@ export class SandboxRedis {
 
   /** Subscribes to client events (pub/sub messages; connection events never fire). */
   on(event: string, listener: (...args: unknown[]) => void): this {
-    listen(resolverOf(this)(), 'on', event, listener);
+    listen(target(this), 'on', event, listener);
     return this;
   }
 
   /** Same as `on`, for one event. */
   once(event: string, listener: (...args: unknown[]) => void): this {
-    listen(resolverOf(this)(), 'once', event, listener);
+    listen(target(this), 'once', event, listener);
     return this;
   }
 
   /** Removes a listener added with `on`. */
   off(event: string, listener: (...args: unknown[]) => void): this {
-    const binding = resolverOf(this)();
-    const off = binding.raw.off;
+    const { binding, raw } = target(this);
+    const off = raw.off;
     const index = binding.listeners.findIndex(
-      ([e, original]) => e === event && original === listener,
+      ([e, original, , on]) => e === event && original === listener && on === raw,
     );
     if (index >= 0 && typeof off === 'function') {
       const [[, , wrapped]] = binding.listeners.splice(index, 1);
-      Reflect.apply(off, binding.raw, [event, wrapped]);
+      Reflect.apply(off, raw, [event, wrapped]);
     }
     return this;
   }
@@ -510,7 +477,7 @@ for (const name of COMMANDS) {
     Object.defineProperty(SandboxRedis.prototype, method, {
       value: {
         [method](this: unknown, ...args: unknown[]) {
-          return issue(resolverOf(this)(), method, args);
+          return issue(target(this), method, args);
         },
       }[method],
       writable: true,
@@ -518,20 +485,61 @@ for (const name of COMMANDS) {
     });
   }
 }
+/** ioredis's scan streams: method, command, whether it takes a key, whether replies are bytes. */
+const SCAN_STREAMS = [
+  ['scanStream', 'scan', false, false],
+  ['scanBufferStream', 'scan', false, true],
+  ['sscanStream', 'sscan', true, false],
+  ['sscanBufferStream', 'sscan', true, true],
+  ['hscanStream', 'hscan', true, false],
+  ['hscanBufferStream', 'hscan', true, true],
+  ['zscanStream', 'zscan', true, false],
+  ['zscanBufferStream', 'zscan', true, true],
+] as const;
+
+for (const [method, command, keyed, buffers] of SCAN_STREAMS) {
+  Object.defineProperty(SandboxRedis.prototype, method, {
+    value: {
+      [method](this: unknown, ...input: unknown[]) {
+        const resolve = targetGetter(this);
+        const { binding } = resolve();
+        const key = keyed ? wireArgs(command, [input[0]])[0] : null;
+        const raw = (keyed ? input[1] : input[0]) ?? {};
+        // Options read once, as plain values: a getter cannot change them page by page.
+        const options: ScanStreamOptions = {};
+        if (typeof raw === 'object' && raw !== null) {
+          const { match, count, type } = raw as Record<string, unknown>;
+          if (match !== undefined) options.match = commandName(match);
+          if (count !== undefined) options.count = Number(count);
+          if (type !== undefined) options.type = commandName(type);
+        }
+        // Every page is an ordinary command through the facade: logged, traced, refused once
+        // the check is over; listeners only run while it lasts.
+        const page = (args: Arg[]) =>
+          issue(resolve(), buffers ? `${command}Buffer` : command, args);
+        const call: ListenerCall = (listener, args) => {
+          if (!binding.open) return false;
+          try {
+            Reflect.apply(listener, undefined, args);
+          } catch {
+            // A throwing listener must not stop the stream's host-side loop with an unhandled error.
+          }
+          return true;
+        };
+        return harden(new ScanStream(page, key, options, call));
+      },
+    }[method],
+    writable: true,
+    configurable: true,
+  });
+}
+
 for (const alias of ['addListener', 'removeListener'] as const) {
   Object.defineProperty(SandboxRedis.prototype, alias, {
     value: alias === 'addListener' ? SandboxRedis.prototype.on : SandboxRedis.prototype.off,
     writable: true,
     configurable: true,
   });
-}
-
-let currentResolver: BindingResolver | undefined;
-let pendingResolver: BindingResolver | undefined;
-
-/** Sets where `new Redis()` in learner code connects: the running check's store, lazily resolved. */
-export function setLearnerResolver(resolve: BindingResolver | undefined): void {
-  currentResolver = resolve;
 }
 
 /** A facade bound to one resolver (used for `ctx.client` and `duplicate()`). */
@@ -545,10 +553,13 @@ export function clientWithResolver(resolve: BindingResolver): SandboxRedis {
 }
 
 /** A facade bound to exactly one check's store; it refuses commands once the check is over. */
-export function clientFor(binding: StoreBinding): SandboxRedis {
+export function clientFor(binding: StoreBinding, onStale?: (note: string) => void): SandboxRedis {
   return clientWithResolver(() => {
-    if (!binding.open)
-      throw new Error('This Redis client belonged to an earlier check and is closed');
+    if (!binding.open) {
+      const note = 'This Redis client belonged to an earlier check and is closed';
+      onStale?.(note);
+      throw new Error(note);
+    }
     return binding;
   });
 }
@@ -558,17 +569,43 @@ export function isSandboxClient(value: unknown): boolean {
   return typeof value === 'object' && value !== null && facadeState.has(value);
 }
 
-let ioredisModule: object | undefined;
-
-/** The module learner code gets for `import ... from 'ioredis'`: default and named `Redis`, `ReplyError`, `RedisError`. Hardened, so one per realm. */
-export function createIoredisModule(): object {
+/**
+ * The module one evaluation of the learner's code gets for `import ... from 'ioredis'`: default
+ * and named `Redis`, `ReplyError`, `RedisError`. Its `Redis` connects to whatever `resolve`
+ * answers, so every evaluation (one per check, one per `newServer()`) has its own, and
+ * `instanceof Redis` holds for every sandbox client.
+ */
+export function createIoredisModule(resolve: BindingResolver): object {
+  if (!sharedHardened) {
+    // What every evaluation shares is hardened once; `harden` costs tens of µs per object,
+    // and a run makes one module per check.
+    harden([SandboxRedis, SandboxPipeline, ReplyError, RedisError, hasInstance]);
+    sharedHardened = true;
+  }
+  const Redis = class Redis extends SandboxRedis {
+    constructor(...options: unknown[]) {
+      pendingResolver = resolve;
+      super(...options);
+    }
+  };
+  Object.defineProperty(Redis, Symbol.hasInstance, { value: hasInstance });
+  // Redis's own parts are all new here; everything they lead to is hardened above, so freezing
+  // them is what harden would do, at a fraction of the cost.
+  Object.freeze(Redis.prototype);
+  Object.freeze(Redis);
   // ReplyError is the class the fidelity layer rejects with, so `err instanceof ReplyError` holds.
-  ioredisModule ??= harden({
+  return Object.freeze({
     __esModule: true,
-    default: SandboxRedis,
-    Redis: SandboxRedis,
+    default: Redis,
+    Redis,
     ReplyError,
     RedisError,
   });
-  return ioredisModule;
 }
+
+let sharedHardened = false;
+
+/** `client instanceof Redis` holds for every sandbox client, whichever evaluation made it. */
+const hasInstance = { [Symbol.hasInstance]: (value: unknown) => isSandboxClient(value) }[
+  Symbol.hasInstance
+];

@@ -8,8 +8,13 @@ import type { RunError } from './report.ts';
 /** The sourceURL that stack frames of learner code carry. */
 export const LEARNER_FILE = 'learner.ts';
 
-/** Opens the CommonJS wrapper. It shares line 1 with the learner's first line, so no line moves. */
-export const WRAPPER_HEAD = '(function (require, exports, module) {';
+/**
+ * Opens the CommonJS wrapper. It shares line 1 with the learner's first line, so no line moves.
+ * The timer functions come in as parameters (sandbox.ts's TIMER_NAMES, same order), because each
+ * evaluation of the module has its own.
+ */
+export const WRAPPER_HEAD =
+  '(function (require, exports, module, setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask) {';
 
 /** The result of transpiling: evaluable source, or a compile error with its position. */
 export type TranspileResult =
@@ -62,11 +67,17 @@ function compileError(error: unknown): RunError {
   const raw = error instanceof Error ? error.message : String(error);
   const line = typeof loc?.line === 'number' ? loc.line : undefined;
   const column = typeof loc?.column === 'number' ? loc.column : undefined;
-  // sucrase appends "(line:column)"; the report carries the position in its own fields.
-  const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, '');
+  // One sentence without a position: sucrase appends "(line:column)" and may prefix "Error
+  // transforming learner.ts:"; the report carries the position in its own fields, and every
+  // host prints it once.
+  const message = raw
+    .replace(/\s*\(\d+:\d+\)\s*$/, '')
+    .replace(/^Error transforming \S+:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   return {
     kind: 'compile',
-    message: line ? `${message} (line ${line}${column ? `, column ${column}` : ''})` : message,
+    message,
     ...(line ? { line } : {}),
     ...(column ? { column } : {}),
   };

@@ -22,10 +22,12 @@ describe('prerendered lesson pages', () => {
 
   it('shows the exercise as a first visit sees it: the starter in the stand-in editor, no warnings', () => {
     const html = pages[0].html;
-    expect(html).toContain('Loading the editor…');
-    // Read-only: the app replaces this page, and text typed before that would be lost.
-    expect(html).toMatch(/<textarea[^>]*aria-label="Code editor for[^>]*readOnly=""/);
-    // The textarea holds the starter, escaped.
+    // No empty "loading" box: the code itself, read-only (the app replaces this page, and text
+    // typed before that would be lost), named as the editor it stands in for.
+    expect(html).not.toMatch(/Loading the editor|Starting the editor/);
+    expect(html).toMatch(
+      /<pre class="code-preview" role="textbox" aria-readonly="true"[^>]*aria-label="Code editor for/,
+    );
     expect(html).toContain(lessons[0].starter.split('\n')[0].replace(/'/g, '&#x27;'));
     expect(html).not.toContain('not letting cachelab save');
     expect(html.replace(/<!-- -->/g, '')).toContain(`0 of ${lessons.length} lessons complete`);

@@ -58,7 +58,13 @@ describe('App routing', { timeout: 20_000 }, () => {
   it('marks the current lesson in the course menu', () => {
     renderApp('/lessons/cache-patterns');
     const nav = screen.getByRole('navigation', { name: 'Course' });
-    expect(within(nav).getByRole('link', { current: 'page' })).toHaveTextContent('Cache patterns');
+    // The menu is a closed native popover until its button opens it (the browser's job).
+    const button = within(nav).getByRole('button', { name: 'Lessons' });
+    const menu = document.getElementById(button.getAttribute('popovertarget') ?? '')!;
+    expect(menu).toHaveAttribute('popover', 'auto');
+    expect(within(menu).getByRole('link', { current: 'page', hidden: true })).toHaveTextContent(
+      'Cache patterns',
+    );
   });
 
   it('shows the outline at / with every lesson in order and a Start link to lesson 1', () => {

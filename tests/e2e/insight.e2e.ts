@@ -32,6 +32,7 @@ describe('insight: trace and console', () => {
         timeout: 30_000,
       })
       .toMatch(/^All \d+ checks passed/);
+    await page.getByRole('tab', { name: 'Command trace' }).click();
     const trace = page.getByRole('region', { name: 'Command trace' });
     // Passing checks start collapsed; open them all.
     const collapsed = trace.locator('button[aria-expanded="false"]');
@@ -40,6 +41,18 @@ describe('insight: trace and console', () => {
     expect(text).toMatch(/SET "user:\d+" "\{\\"id\\":/);
     expect(text).toContain('GET "popular_posts"');
     await screenshot(page, 'insight-trace');
+  });
+
+  it('keeps each insight tab’s state while another is shown', async () => {
+    await page.getByRole('tab', { name: 'Keyspace' }).click();
+    const keyspace = page.getByRole('region', { name: 'Keyspace inspector' });
+    await expect.poll(() => keyspace.innerText()).toContain('popular_posts');
+    await screenshot(page, 'insight-keyspace');
+    // The trace groups opened above are still open after a round trip through another tab.
+    await page.getByRole('tab', { name: 'Command trace' }).click();
+    const trace = page.getByRole('region', { name: 'Command trace' });
+    expect(await trace.locator('button[aria-expanded="false"]').count()).toBe(0);
+    await page.getByRole('tab', { name: 'redis-cli' }).click();
   });
 
   it('answers the three console commands the way redis-cli does', async () => {
@@ -78,8 +91,13 @@ describe('insight: trace and console', () => {
       .toMatch(/redis> GET popular_posts\s+"\[\{\\"id\\":1/);
   });
 
-  it('sends a lesson’s redis snippet to the console with "Try it"', async () => {
+  it('runs a lesson’s redis snippet in place with "Try it", and goes on in redis-cli', async () => {
+    await page.getByRole('tab', { name: /^Results/ }).click();
     await page.getByRole('button', { name: 'Try it' }).first().click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Try it output' }).first().innerText())
+      .toMatch(/redis> DEL greeting\s+\(integer\) 1/);
+    await page.getByRole('button', { name: 'Open in redis-cli' }).first().click();
     const log = page.getByRole('log', { name: 'Redis console output' });
     await expect
       .poll(() => log.innerText(), { timeout: 10_000 })

@@ -59,6 +59,10 @@ describe('running code from the workspace', () => {
     // Code running on the page itself would stall it for the whole 3 s timeout; the margin is
     // for loaded 2-core CI machines, where the spinning worker competes with the page for CPU.
     expect(gap).toBeLessThan(2500);
+    // The report names the check that hung (and lists the ones that never ran).
+    const runError = page.locator('.run-error[data-kind="timeout"]');
+    await expect.poll(() => runError.innerText()).toMatch(/during the check “saveUser/);
+    await expect.poll(() => runError.innerText()).toMatch(/checks? did not run/);
     await screenshot(page, 'runner-ui-timed-out', false);
 
     await setCode(page, solution);

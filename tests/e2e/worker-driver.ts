@@ -22,6 +22,17 @@ export interface DrivenRun {
   maxPageGapMs: number;
 }
 
+/**
+ * The page's proof of the worker's security header, as runner-client.ts does it: a same-origin
+ * HEAD request for the worker script, whose policy the caller checks (csp-check.ts).
+ */
+export function workerCspHeader(page: Page, workerPath: string): Promise<string | null> {
+  return page.evaluate(async (url) => {
+    const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+    return response.headers.get('content-security-policy');
+  }, workerPath);
+}
+
 /** Outcome of starting a worker. */
 export type WorkerStart =
   | { type: 'ready'; startupMs: number; pageMs: number }
@@ -46,7 +57,16 @@ export function startWorker(page: Page, workerPath: string): Promise<WorkerStart
     const worker = new Worker(url, { type: 'module' });
     state.worker = worker;
     worker.addEventListener('message', (event) => {
-      for (const listener of [...state.listeners]) listener(event.data);
+      // The worker loop posts JSON text (so a host can cap a message before parsing it).
+      let data: unknown = event.data;
+      if (typeof data === 'string') {
+        try {
+          data = JSON.parse(data);
+        } catch {
+          // Left as text: a stray message.
+        }
+      }
+      for (const listener of [...state.listeners]) listener(data);
     });
     return new Promise<WorkerStart>((resolve) => {
       const timer = setTimeout(
@@ -117,6 +137,13 @@ export function driveRun(
             stray.push(data);
           } else if (message.type === 'check') {
             checkMessages += 1;
+          } else if (
+            message.type === 'accepted' ||
+            message.type === 'started' ||
+            message.type === 'checkStart' ||
+            message.type === 'call'
+          ) {
+            // Progress of this run: the acknowledgement, and what is running now.
           } else if (message.type === 'done') {
             finish({ report: message.report, timedOut: false });
           } else {

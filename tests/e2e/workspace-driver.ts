@@ -17,6 +17,22 @@ export function countChecks(checksSource: string): number {
   return checksSource.match(/^ {6}name: /gm)?.length ?? 0;
 }
 
+/** Waits until the touch editor (CodeMirror, on phones) has started. */
+export async function waitForTouchEditor(page: Page): Promise<void> {
+  await page.locator('.cm-editor .cm-content').first().waitFor({ timeout: 30_000 });
+}
+
+/** Switches the app to `theme` with the header's toggle ("Switch to dark theme" and back). */
+export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: /^Switch to (dark|light) theme$/ });
+  if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) {
+    await toggle.click();
+  }
+  await page
+    .getByRole('button', { name: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme` })
+    .waitFor();
+}
+
 /** Waits until the Monaco editor has rendered its lines. */
 export async function waitForEditor(page: Page): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
@@ -27,7 +43,12 @@ export async function waitForEditor(page: Page): Promise<void> {
  * selecting all (typing would be auto-indented and auto-closed).
  */
 export async function setCode(page: Page, code: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
+  // Near the editor's top-left corner: the lines element is as tall as the whole file and is
+  // clipped by the editor, so its centre can lie under the tab panels below it.
+  await page
+    .locator('.monaco-editor')
+    .first()
+    .click({ position: { x: 80, y: 12 } });
   await page.keyboard.press('Control+A');
   await page.evaluate((text) => {
     const data = new DataTransfer();

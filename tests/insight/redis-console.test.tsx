@@ -201,10 +201,18 @@ describe('RedisConsole', { timeout: 20_000 }, () => {
     ]);
   });
 
-  it('runs a lesson snippet from "Try it" and moves focus to the console', async () => {
+  it('runs a lesson snippet from "Try it" in place, and "Open in redis-cli" moves focus there', async () => {
     const { input, log } = setup();
     await userEvent.click(screen.getByRole('button', { name: 'Try it' }));
     await waitFor(() => expect(blocks(log)).toHaveLength(4));
+    // The replies show beside the snippet: the learner stays where they were reading.
+    await waitFor(() =>
+      expect(screen.getByRole('status', { name: 'Try it output' })).toHaveTextContent(
+        /SET greeting hello\s*OK\s*redis> GET greeting\s*"hello"/,
+      ),
+    );
+    expect(input).not.toHaveFocus();
+    await userEvent.click(screen.getByRole('button', { name: 'Open in redis-cli' }));
     expect(blocks(log)).toEqual([
       'redis> SET greeting hello',
       'OK',

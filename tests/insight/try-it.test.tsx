@@ -66,6 +66,10 @@ describe('Try it on lesson redis blocks', () => {
     expect(screen.getByRole('log', { name: 'Redis console output' })).toHaveTextContent(
       'redis> GET greeting',
     );
+    expect(await screen.findByRole('status', { name: 'Try it output' })).toHaveTextContent(
+      'redis> GET greeting',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Open in redis-cli' }));
     expect(screen.getByRole('textbox', { name: 'Redis command' })).toHaveFocus();
   });
 

@@ -89,12 +89,16 @@ describe('WorkspaceWithInsight', () => {
       </RedisConsoleProvider>,
     );
     await userEvent.click(screen.getByRole('button', { name: /^Run/ }));
+    // Each insight panel is a tab under the editor; the panels stay mounted when hidden.
+    await userEvent.click(screen.getByRole('tab', { name: 'Command trace' }));
     const trace = await screen.findByRole('region', { name: 'Command trace' });
     await waitFor(() => expect(within(trace).getByText('GET "popular_posts"')).toBeInTheDocument());
-    const keyspace = screen.getByRole('region', { name: 'Keyspace' });
+    await userEvent.click(screen.getByRole('tab', { name: 'Keyspace' }));
+    const keyspace = screen.getByRole('region', { name: 'Keyspace inspector' });
     expect(within(keyspace).getByRole('rowheader', { name: 'popular_posts' })).toBeInTheDocument();
     expect(onRunComplete).toHaveBeenCalledWith(REPORT);
 
+    await userEvent.click(screen.getByRole('tab', { name: 'redis-cli' }));
     const consoleRegion = screen.getByRole('region', { name: 'Redis console' });
     const input = within(consoleRegion).getByRole('textbox', { name: 'Redis command' });
     await userEvent.click(input);
@@ -103,5 +107,5 @@ describe('WorkspaceWithInsight', () => {
     const log = within(consoleRegion).getByRole('log');
     await waitFor(() => expect(log).toHaveTextContent('"[{\\"id\\":1}]"'));
     expect(log).toHaveTextContent('holds a copy of what your last run left: 1 key');
-  });
+  }, 20_000);
 });

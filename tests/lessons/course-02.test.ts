@@ -174,6 +174,39 @@ export async function flush(redis: Redis, db: ProductDb) {
   return n;
 }`,
   },
+  {
+    name: 'writes every dirty key, then DELs the whole set, losing saves made meanwhile',
+    fails: check('a save that lands while flush is writing is not lost'),
+    source: `${HEADER}${GOOD_SAVE_THROUGH}${GOOD_SAVE_BACK}
+export async function flush(redis: Redis, db: ProductDb) {
+  let n = 0;
+  for (const key of await redis.smembers('dirty:products')) {
+    const json = await redis.get(key);
+    if (json === null) continue;
+    await db.set(key, JSON.parse(json));
+    n++;
+  }
+  await redis.del('dirty:products');
+  return n;
+}`,
+  },
+  {
+    name: 'SREMs each key after writing it, so a save made during the write loses its marker',
+    fails: check('a save that lands while flush is writing is not lost'),
+    source: `${HEADER}${GOOD_SAVE_THROUGH}${GOOD_SAVE_BACK}
+export async function flush(redis: Redis, db: ProductDb) {
+  let n = 0;
+  for (const key of await redis.smembers('dirty:products')) {
+    const json = await redis.get(key);
+    if (json !== null) {
+      await db.set(key, JSON.parse(json));
+      n++;
+    }
+    await redis.srem('dirty:products', key);
+  }
+  return n;
+}`,
+  },
 ];
 
 const correct = [
@@ -227,5 +260,24 @@ export async function flush(redis: Redis, db: ProductDb): Promise<number> {
 }`,
   },
 ];
+
+correct.push({
+  name: 'RENAME the dirty set to a private batch key first, then work through the batch',
+  source: `${HEADER}${GOOD_SAVE_THROUGH}${GOOD_SAVE_BACK}
+export async function flush(redis: Redis, db: ProductDb): Promise<number> {
+  if ((await redis.exists('dirty:products')) === 0) return 0;
+  const batch = 'dirty:products:flushing:' + Math.random().toString(36).slice(2);
+  await redis.rename('dirty:products', batch);
+  let written = 0;
+  for (const key of await redis.smembers(batch)) {
+    const json = await redis.get(key);
+    if (json === null) continue;
+    await db.set(key, JSON.parse(json));
+    written++;
+  }
+  await redis.del(batch);
+  return written;
+}`,
+});
 
 describeVariants('lesson 02-cache-patterns', SLUG, suite, { wrong, correct });

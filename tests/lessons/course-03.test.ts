@@ -132,7 +132,71 @@ export async function findKeys(redis: Redis, type: string) {
   return [...found].sort();
 }`,
   },
+  {
+    name: 'stops the SCAN loop on the first step that finds nothing',
+    fails: check('findKeys keeps following the cursor when a SCAN step finds nothing'),
+    source: `${HEADER}${GOOD_KEY_FOR}${GOOD_ENTITIES}
+export async function findKeys(redis: Redis, type: string) {
+  const found = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', type + ':*');
+    if (keys.length === 0) break;
+    keys.forEach((k) => found.add(k));
+    cursor = next;
+  } while (cursor !== '0');
+  return [...found].sort();
+}`,
+  },
+  {
+    name: 'loops while the last step returned keys, with COUNT 100',
+    fails: check('findKeys keeps following the cursor when a SCAN step finds nothing'),
+    source: `${HEADER}${GOOD_KEY_FOR}${GOOD_ENTITIES}
+export async function findKeys(redis: Redis, type: string) {
+  const all: string[] = [];
+  let [cursor, keys] = await redis.scan('0', 'MATCH', type + ':*', 'COUNT', 100);
+  all.push(...keys);
+  while (keys.length > 0 && cursor !== '0') {
+    [cursor, keys] = await redis.scan(cursor, 'MATCH', type + ':*', 'COUNT', 100);
+    all.push(...keys);
+  }
+  return [...new Set(all)].sort();
+}`,
+  },
+  {
+    name: 'collects keys in an array and never removes duplicates',
+    fails: check('findKeys returns each key once'),
+    source: `${HEADER}${GOOD_KEY_FOR}${GOOD_ENTITIES}
+export async function findKeys(redis: Redis, type: string) {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', type + ':*', 'COUNT', 100);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found.sort();
+}`,
+  },
 ];
+
+/** Fails only once the sandbox's SCAN returns keys in hash order, as Redis does (issue 15). */
+const UNSORTED = {
+  name: 'forgets to sort, returning keys in SCAN order',
+  fails: check('findKeys("user") returns every key in the "user:" namespace'),
+  source: `${HEADER}${GOOD_KEY_FOR}${GOOD_ENTITIES}
+export async function findKeys(redis: Redis, type: string) {
+  const found = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', type + ':*', 'COUNT', 100);
+    keys.forEach((k) => found.add(k));
+    cursor = next;
+  } while (cursor !== '0');
+  return [...found];
+}`,
+};
+wrong.push(UNSORTED);
 
 const correct = [
   { name: 'the reference solution', source: SOLUTION },
@@ -179,5 +243,34 @@ export async function findKeys(redis: Redis, type: string): Promise<string[]> {
 }`,
   },
 ];
+
+correct.push({
+  name: 'SCAN with MATCH in a while loop, collecting into an object',
+  source: `${HEADER}${GOOD_KEY_FOR}${GOOD_ENTITIES}
+export async function findKeys(redis: Redis, type: string): Promise<string[]> {
+  const seen: Record<string, true> = {};
+  let cursor = '0';
+  while (true) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', \`\${type}:*\`, 'COUNT', 250);
+    for (const key of keys) seen[key] = true;
+    if (next === '0') break;
+    cursor = next;
+  }
+  return Object.keys(seen).sort();
+}`,
+});
+correct.push({
+  name: 'scanStream with a match pattern (ioredis reads the cursor for you)',
+  source: `${HEADER}${GOOD_KEY_FOR}${GOOD_ENTITIES}
+export function findKeys(redis: Redis, type: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const found = new Set<string>();
+    const stream = redis.scanStream({ match: type + ':*', count: 100 });
+    stream.on('data', (keys: string[]) => keys.forEach((k) => found.add(k)));
+    stream.on('end', () => resolve([...found].sort()));
+    stream.on('error', reject);
+  });
+}`,
+});
 
 describeVariants('lesson 03-key-naming', SLUG, suite, { wrong, correct });

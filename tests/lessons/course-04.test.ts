@@ -104,6 +104,42 @@ export async function redeemCode(redis: Redis, userId: string, code: string) {
   return ok;
 }`,
   },
+  {
+    name: 'compares codes as numbers, so "12345" redeems "012345"',
+    fails: check('codes are compared as text'),
+    source: `${HEADER}${GOOD_ISSUE}${GOOD_TTL}
+export async function redeemCode(redis: Redis, userId: string, code: string) {
+  const stored = await redis.getdel('otp:' + userId);
+  return stored !== null && Number(stored) === Number(code);
+}`,
+  },
+  {
+    name: 'compares with parseInt after trimming',
+    fails: check('codes are compared as text'),
+    source: `${HEADER}${GOOD_ISSUE}${GOOD_TTL}
+export async function redeemCode(redis: Redis, userId: string, code: string) {
+  const stored = await redis.getdel('otp:' + userId);
+  return stored != null && parseInt(stored.trim(), 10) === parseInt(code.trim(), 10);
+}`,
+  },
+  {
+    name: 'guards GET then DEL with a module-level JavaScript lock, which a second app server does not share',
+    fails: check('two attempts racing with the right code'),
+    source: `${HEADER}${GOOD_ISSUE}${GOOD_TTL}
+let queue: Promise<unknown> = Promise.resolve();
+function locked<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work);
+  queue = run.catch(() => undefined);
+  return run;
+}
+export async function redeemCode(redis: Redis, userId: string, code: string) {
+  return locked(async () => {
+    const stored = await redis.get('otp:' + userId);
+    await redis.del('otp:' + userId);
+    return stored === code;
+  });
+}`,
+  },
 ];
 
 const correct = [
@@ -138,5 +174,26 @@ export function redeemCode(redis, userId, code) {
 }`,
   },
 ];
+
+correct.push({
+  name: 'SET then PEXPIRE in MULTI, TTL mapped with Math.max, and WATCH around GET + DEL',
+  source: `${HEADER}
+export async function issueCode(redis: Redis, userId: string, code: string, ttlSeconds: number) {
+  await redis.multi().set('otp:' + userId, code).pexpire('otp:' + userId, ttlSeconds * 1000).exec();
+}
+export async function codeTtl(redis: Redis, userId: string) {
+  const ttl = await redis.ttl('otp:' + userId);
+  return Math.max(ttl, -1) === -1 ? null : ttl;
+}
+export async function redeemCode(redis: Redis, userId: string, code: string): Promise<boolean> {
+  const key = 'otp:' + userId;
+  for (;;) {
+    await redis.watch(key);
+    const stored = await redis.get(key);
+    const done = await redis.multi().del(key).exec();
+    if (done !== null) return stored !== null && stored === code && done[0][1] === 1;
+  }
+}`,
+});
 
 describeVariants('lesson 04-expiry', SLUG, suite, { wrong, correct });

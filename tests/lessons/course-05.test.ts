@@ -32,7 +32,7 @@ const wrong = [
   },
   {
     name: 'sets EXPIRE before INCR, when the key does not exist yet',
-    fails: check('opens a window with INCR before setting its expiry'),
+    fails: check('counts in "ratelimit:<userId>"'),
     source: `${SIGNATURE} {
   const key = 'ratelimit:' + userId;
   const exists = await redis.exists(key);
@@ -87,6 +87,47 @@ const wrong = [
   return (await redis.incr(key)) <= limit;
 }`,
   },
+  {
+    name: 're-sets EXPIRE on every allowed request, which slides the window',
+    fails: check('later requests do not push the end of the window back'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  const count = await redis.incr(key);
+  if (count <= limit) await redis.expire(key, windowSeconds);
+  return count <= limit;
+}`,
+  },
+  {
+    name: 'opens a window with GET then SET ... EX, so simultaneous first requests all get in',
+    fails: check('the counter always gets its expiry, even when the first requests'),
+    source: `${SIGNATURE} {
+  const key = 'ratelimit:' + userId;
+  if ((await redis.get(key)) === null) {
+    await redis.set(key, '1', 'EX', windowSeconds);
+    return true;
+  }
+  return (await redis.incr(key)) <= limit;
+}`,
+  },
+  {
+    name: 'guards GET then SET with a module-level JavaScript lock, which a second app server does not share',
+    fails: check('10 requests arriving at once on two app servers'),
+    source: `${SIGNATURE} {
+  return locked(async () => {
+    const key = 'ratelimit:' + userId;
+    const count = Number((await redis.get(key)) ?? 0) + 1;
+    await redis.set(key, String(count), 'KEEPTTL');
+    if (count === 1) await redis.expire(key, windowSeconds);
+    return count <= limit;
+  });
+}
+let queue: Promise<unknown> = Promise.resolve();
+function locked<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work);
+  queue = run.catch(() => undefined);
+  return run;
+}`,
+  },
 ];
 
 const correct = [
@@ -126,6 +167,14 @@ export function allowRequest(redis, userId, limit, windowSeconds) {
   return redis.incrby(key, 1).then((count) =>
     count === 1 ? redis.pexpire(key, windowSeconds * 1000).then(() => count <= limit) : count <= limit,
   );
+}`,
+  },
+  {
+    name: 'one Lua script: INCR, then EXPIRE when the count is 1',
+    source: `${SIGNATURE} {
+  const script = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n";
+  const count = (await redis.eval(script, 1, 'ratelimit:' + userId, windowSeconds)) as number;
+  return count <= limit;
 }`,
   },
   {

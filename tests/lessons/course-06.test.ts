@@ -175,4 +175,20 @@ export function logout(redis, id) {
   },
 ];
 
+correct.push({
+  name: 'a Lua script that reads and refreshes in one step, and HSET + EXPIRE in a pipeline',
+  source: `${HEADER}
+const READ = "local f = redis.call('HGETALL', KEYS[1]) if #f == 0 then return nil end redis.call('EXPIRE', KEYS[1], ARGV[1]) return f";
+export async function createSession(redis: Redis, id: string, data: SessionData) {
+  await redis.pipeline().del('session:' + id).hset('session:' + id, data).expire('session:' + id, TTL).exec();
+}
+export async function getSession(redis: Redis, id: string): Promise<SessionData | null> {
+  const flat = (await redis.eval(READ, 1, 'session:' + id, TTL)) as string[] | null;
+  if (!flat) return null;
+  const out: SessionData = {};
+  for (let i = 0; i < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  return out;
+}${GOOD_REMOVE}${GOOD_LOGOUT}`,
+});
+
 describeVariants('lesson 06-sessions', SLUG, suite, { wrong, correct });

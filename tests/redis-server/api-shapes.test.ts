@@ -133,7 +133,92 @@ const scenarios: Record<string, (r: AnyClient) => Promise<unknown>> = {
     await r.zscore('z', 'b'),
     await r.zadd('z', 'INCR', 1, 'b'),
   ],
+  // Issue 13, part A: pub/sub, blocking, streams, scan streams and defineCommand.
+  'pub/sub: subscribe counts, message events, subscriber mode': async (r) => {
+    const sub = r.duplicate();
+    const got: unknown[] = [];
+    sub.on('message', (c: unknown, m: unknown) => got.push(['message', c, m]));
+    sub.on('pmessage', (p: unknown, c: unknown, m: unknown) => got.push(['pmessage', p, c, m]));
+    const out: unknown[] = [
+      await sub.subscribe('news', 'sport'),
+      await sub.psubscribe('n*'),
+      await settle(sub.get('k')),
+      await sub.ping(),
+      await r.publish('news', 'hi'),
+      await r.pubsub('NUMSUB', 'news', 'sport', 'none'),
+      await r.pubsub('NUMPAT'),
+    ];
+    await until(() => got.length >= 2);
+    // Patterns first: ioredis resolves an argument-less unsubscribe only when the count is 0.
+    out.push(got, await sub.punsubscribe('n*'), await sub.unsubscribe(), await sub.get('k'));
+    sub.disconnect();
+    return out;
+  },
+  'blocking: blpop wakes on a push from another client, brpop times out': async (r) => {
+    const waiter = r.duplicate();
+    const popped = waiter.blpop('q', 0);
+    await sleep(50);
+    const out = [
+      await r.rpush('q', 'a', 'b'),
+      await popped,
+      await r.lrange('q', 0, -1),
+      await waiter.bzpopmin('none', 0.05),
+      await r.multi().blpop('q2', 0).exec(),
+    ];
+    waiter.disconnect();
+    return out;
+  },
+  'streams: entries, groups and XREAD BLOCK': async (r) => {
+    const reader = r.duplicate();
+    const out: unknown[] = [
+      await r.xadd('s', '1-1', 'f', 'v'),
+      await r.xrange('s', '-', '+'),
+      await r.xgroup('CREATE', 's', 'g', '0'),
+      await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>'),
+      await r.xpending('s', 'g'),
+      await r.xinfo('GROUPS', 's'),
+      await r.xack('s', 'g', '1-1'),
+    ];
+    const read = reader.xread('BLOCK', 0, 'STREAMS', 's', '$');
+    await sleep(50);
+    out.push(await r.xadd('s', '2-1', 'g', 'w'), await read);
+    reader.disconnect();
+    return out;
+  },
+  'scan streams cover every key once': async (r) => {
+    const pairs: string[] = [];
+    for (let i = 0; i < 120; i++) pairs.push(`k:${i}`, 'v');
+    await r.mset(...pairs);
+    await r.hset('h', { a: '1', b: '2' });
+    const pages = (stream: { on: (e: string, f: (...a: unknown[]) => void) => void }) =>
+      new Promise<unknown[][]>((resolve, reject) => {
+        const all: unknown[][] = [];
+        stream.on('data', (page) => all.push(page as unknown[]));
+        stream.on('end', () => resolve(all));
+        stream.on('error', reject);
+      });
+    const keys = await pages(r.scanStream({ match: 'k:*', count: 10 }));
+    return [(keys.flat() as string[]).sort(), keys.length > 1, await pages(r.hscanStream('h'))];
+  },
+  'defineCommand runs the script, also in multi': async (r) => {
+    r.defineCommand('swap', {
+      numberOfKeys: 1,
+      lua: "local old = redis.call('GET', KEYS[1]); redis.call('SET', KEYS[1], ARGV[1]); return old",
+    });
+    return [
+      await r.swap('dk', 'a'),
+      await r.swap('dk', 'b'),
+      await r.multi().swap('dk', 'c').exec(),
+    ];
+  },
 };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (up to 1 s) for pushed messages to arrive. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i++) await sleep(10);
+}
 
 describe.runIf(REDIS_URL)('the faithful client has ioredis 5 shapes on a real server', () => {
   let real: AnyClient & Redis;

@@ -1,5 +1,5 @@
-/** Reads a redis-cli-syntax corpus file into commands grouped by "## family" headers. */
-import { readFileSync } from 'node:fs';
+/** Reads redis-cli-syntax corpus files into commands grouped by "## family" headers. */
+import { readFileSync, readdirSync } from 'node:fs';
 import { parseCliLine } from '../../src/redis/cli-parse.ts';
 import { fromBytes, toText } from '../../src/redis/bytes.ts';
 
@@ -13,6 +13,14 @@ export interface CorpusCommand {
   text: string;
   /** Parsed arguments, the command name first. */
   argv: (string | Uint8Array)[];
+}
+
+/** One corpus file and its commands. */
+export interface CorpusFile {
+  /** File name, e.g. `corpus-geo.redis`. */
+  name: string;
+  /** Its commands, in order. */
+  commands: CorpusCommand[];
 }
 
 /** Parses the corpus; lines that redis-cli would reject are an error in the corpus itself. */
@@ -30,6 +38,18 @@ export function readCorpus(url: URL): CorpusCommand[] {
       out.push({ family, line: i + 1, text, argv: parsed.map(fromBytes) });
     });
   return out;
+}
+
+/**
+ * Every `corpus*.redis` file of a directory (corpus.redis first, then the others by name), so a
+ * helper adding corpus-streams.redis needs no harness change. cli-corpus.redis is not one of
+ * them: it is piped through redis-cli by cli.test.ts.
+ */
+export function readCorpora(dir: URL): CorpusFile[] {
+  const names = readdirSync(dir)
+    .filter((name) => /^corpus.*\.redis$/.test(name))
+    .sort((a, b) => (a === 'corpus.redis' ? -1 : b === 'corpus.redis' ? 1 : a < b ? -1 : 1));
+  return names.map((name) => ({ name, commands: readCorpus(new URL(name, dir)) }));
 }
 
 export { toText };

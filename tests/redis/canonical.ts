@@ -3,6 +3,9 @@
  * itself leaves the answer open.
  * - Order: SMEMBERS, SINTER/SUNION/SDIFF, HGETALL/HKEYS/HVALS, KEYS and the SCAN family's
  *   elements come in hash-table order, which Redis does not define; they compare sorted.
+ *   Except where Redis's encoding fixes the order: a set of at most 512 integers (intset,
+ *   ascending) and an HGETALL of at most 128 short pairs (listpack, insertion order) compare
+ *   exactly.
  * - Time: TTL/PTTL/EXPIRETIME/PEXPIRETIME read two clocks; they match within TIME_BOUND.
  */
 import { formatReply } from '../../src/redis/cli-format.ts';
@@ -16,7 +19,39 @@ export const TIME_BOUND: Record<string, number> = {
   pexpiretime: 1000,
 };
 
-const UNORDERED = new Set(['smembers', 'sinter', 'sunion', 'sdiff', 'hkeys', 'hvals', 'keys']);
+// SRANDMEMBER/SPOP with a count covering the set reply the whole set in hash order.
+const UNORDERED = new Set([
+  'smembers',
+  'sinter',
+  'sunion',
+  'sdiff',
+  'hkeys',
+  'hvals',
+  'keys',
+  'srandmember',
+  'spop',
+]);
+const INTSET_COMMANDS = new Set(['smembers', 'sinter', 'sunion', 'sdiff', 'srandmember', 'spop']);
+
+const INT64 = /^(0|-?[1-9][0-9]{0,18})$/;
+const short = (r: Reply) => typeof r === 'string' && new TextEncoder().encode(r).length <= 64;
+
+/** Whether Redis's compact encoding fixes this reply's order (intset, listpack). */
+function orderFixed(name: string, items: Reply[]): boolean {
+  if (INTSET_COMMANDS.has(name))
+    return (
+      items.length <= 512 &&
+      items.every(
+        (r) =>
+          typeof r === 'string' &&
+          INT64.test(r) &&
+          BigInt(r) < 2n ** 63n &&
+          BigInt(r) >= -(2n ** 63n),
+      )
+    );
+  if (name === 'hgetall') return items.length <= 256 && items.every(short);
+  return false;
+}
 const UNORDERED_PAIRS = new Set(['hgetall']);
 const SCAN_LIKE: Record<string, number> = { scan: 1, sscan: 1, hscan: 2, zscan: 2 };
 
@@ -40,7 +75,7 @@ export function canonicalTyped(command: string, reply: Reply, queued?: string[])
   if (name === 'exec' && queued && Array.isArray(reply))
     return reply.map((r, i) => canonicalTyped(queued[i] ?? '', r));
   let typed = reply;
-  if (Array.isArray(typed)) {
+  if (Array.isArray(typed) && !orderFixed(name, typed)) {
     if (UNORDERED.has(name)) typed = sortChunks(typed, 1);
     else if (UNORDERED_PAIRS.has(name)) typed = sortChunks(typed, 2);
     else if (name in SCAN_LIKE && Array.isArray(typed[1]))

@@ -9,15 +9,29 @@ import {
 import type { ToWorker } from '../../src/runner/protocol.ts';
 import type { CheckResult, RunReport } from '../../src/runner/report.ts';
 
-/** A stand-in for the module worker: records what the page sends and lets the test answer. */
+/**
+ * A stand-in for the module worker: records what the page sends and lets the test answer. Like
+ * the real worker loop it posts JSON text, acknowledges each run at once and answers pings,
+ * unless told to hang.
+ */
 class FakeWorker implements WorkerLike {
   readonly sent: ToWorker[] = [];
   terminated = false;
+  /** When true, runs are not acknowledged (a worker stuck before it could take the run). */
+  silent = false;
+  /** When true, pings go unanswered (a worker still busy with the last run's leftovers). */
+  busy = false;
   private readonly listeners = new Map<string, ((event: never) => void)[]>();
 
   postMessage(message: ToWorker): void {
     if (this.terminated) throw new Error('posted to a terminated worker');
     this.sent.push(message);
+    if (message.type === 'run' && !this.silent) {
+      this.emit({ type: 'started', runId: message.runId, checks: ['first', 'second', 'third'] });
+    }
+    if (message.type === 'ping' && !this.busy) {
+      queueMicrotask(() => this.emit({ type: 'pong', id: message.id }));
+    }
   }
 
   terminate(): void {
@@ -28,8 +42,13 @@ class FakeWorker implements WorkerLike {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
 
-  /** The worker posts `data` to the page. */
+  /** The worker posts `data` to the page, as JSON text the way the loop does. */
   emit(data: unknown): void {
+    this.emitRaw(JSON.stringify(data));
+  }
+
+  /** The worker posts exactly `data`. */
+  emitRaw(data: unknown): void {
     if (this.terminated) return;
     for (const listener of this.listeners.get('message') ?? []) {
       listener(new MessageEvent('message', { data }) as never);
@@ -42,8 +61,13 @@ class FakeWorker implements WorkerLike {
     }
   }
 
+  /** The run messages sent so far. */
+  runs(): Extract<ToWorker, { type: 'run' }>[] {
+    return this.sent.filter((m): m is Extract<ToWorker, { type: 'run' }> => m.type === 'run');
+  }
+
   lastSent(): ToWorker {
-    const last = this.sent.at(-1);
+    const last = this.runs().at(-1);
     if (!last) throw new Error('nothing was sent to this worker');
     return last;
   }
@@ -171,22 +195,76 @@ describe('createRunnerClient', () => {
     expect(await promise).toEqual(real);
   });
 
-  it('ignores malformed or forged-shape messages and keeps waiting for a valid one', async () => {
+  it('ignores messages that are not text (the loop only posts JSON text)', async () => {
     client = makeClient();
     let settled = false;
     const promise = client.run('key-value-basics', 'x').finally(() => (settled = true));
     await workers[0].boot();
     const { runId } = runMessage(workers[0]);
-    workers[0].emit('all passed');
-    workers[0].emit({ type: 'done', runId, report: { passed: true } });
-    workers[0].emit({ type: 'done', runId, report: { ...report(), passed: 'yes' } });
-    workers[0].emit({ type: 'check', runId, index: 'first', result: check('x') });
-    workers[0].emit({ type: 'ready', startupMs: 'soon' });
-    workers[0].emit(null);
+    workers[0].emitRaw({ type: 'done', runId, report: report({ passed: true }) });
+    workers[0].emitRaw(null);
     await flush();
     expect(settled).toBe(false);
     workers[0].emit({ type: 'done', runId, report: report() });
     expect((await promise).passed).toBe(false);
+  });
+
+  it.each([
+    ['text that is not JSON', 'all passed'],
+    [
+      'a done without a verdict',
+      JSON.stringify({ type: 'done', runId: 'RUN', report: { passed: true } }),
+    ],
+    [
+      'a verdict that is not a boolean',
+      JSON.stringify({
+        type: 'done',
+        runId: 'RUN',
+        report: { lesson: 'l', passed: 'yes', checks: [], console: '', durationMs: 1 },
+      }),
+    ],
+    [
+      'a check index that is not a number',
+      JSON.stringify({
+        type: 'check',
+        runId: 'RUN',
+        index: 'first',
+        result: { name: 'x', passed: true, durationMs: 1 },
+      }),
+    ],
+    ['a 3 MB message', JSON.stringify({ type: 'fatal', message: 'x'.repeat(3_000_000) })],
+    [
+      'a check message over its cap',
+      JSON.stringify({
+        type: 'check',
+        runId: 'RUN',
+        index: 0,
+        result: { name: 'x', passed: true, durationMs: 1, message: 'm'.repeat(10_000) },
+      }),
+    ],
+  ])('refuses %s: the run ends as a violation and the worker is replaced', async (_name, raw) => {
+    client = makeClient();
+    const promise = client.run('key-value-basics', 'x');
+    await workers[0].boot();
+    const { runId } = runMessage(workers[0]);
+    workers[0].emitRaw(raw.replace('RUN', runId));
+    const result = await promise;
+    expect(result.passed).toBe(false);
+    expect(result.error?.kind).toBe('violation');
+    expect(workers[0].terminated).toBe(true);
+  });
+
+  it('passes a message exactly at its caps (control copy of the refusals above)', async () => {
+    client = makeClient();
+    const promise = client.run('key-value-basics', 'x');
+    await workers[0].boot();
+    const { runId } = runMessage(workers[0]);
+    const atCap = { ...check('x', false), message: 'm'.repeat(4096) };
+    workers[0].emit({ type: 'check', runId, index: 0, result: atCap });
+    workers[0].emit({ type: 'done', runId, report: report({ checks: [atCap] }) });
+    const result = await promise;
+    expect(result.error).toBeUndefined();
+    expect(result.checks[0].message).toHaveLength(4096);
   });
 
   it('reports each check as it finishes through onCheck', async () => {
@@ -219,7 +297,7 @@ describe('createRunnerClient', () => {
       lesson: 'key-value-basics',
       passed: false,
       checks: [check('first')],
-      error: { kind: 'timeout', message: 'timed out after 3 s' },
+      error: { kind: 'timeout', limitMs: 3000 },
     });
     expect(workers[0].terminated).toBe(true);
     expect(workers[1].terminated).toBe(false);
@@ -263,7 +341,7 @@ describe('createRunnerClient', () => {
     await vi.advanceTimersByTimeAsync(3000);
     expect((await hung).error?.kind).toBe('timeout');
     await vi.advanceTimersByTimeAsync(0);
-    expect(workers[0].sent.map((m) => m.type === 'run' && m.source)).toEqual(['while (true) {}']);
+    expect(workers[0].runs().map((m) => m.source)).toEqual(['while (true) {}']);
     const retry = runMessage(workers[1]);
     expect(retry.source).toBe('fine');
     workers[1].emit({ type: 'done', runId: retry.runId, report: report({ passed: true }) });
@@ -311,10 +389,7 @@ describe('createRunnerClient', () => {
     await workers[0].boot();
     await workers[1].boot();
     workers[0].emitError('Uncaught RangeError: Array buffer allocation failed');
-    expect(await promise).toMatchObject({
-      passed: false,
-      error: { kind: 'memory', message: 'ran out of memory' },
-    });
+    expect(await promise).toMatchObject({ passed: false, error: { kind: 'memory' } });
     expect(workers[0].terminated).toBe(true);
 
     const next = client.run('key-value-basics', 'x');
@@ -370,7 +445,7 @@ describe('createRunnerClient', () => {
     const first = client.run('key-value-basics', 'one');
     const second = client.run('key-value-basics', 'two');
     await workers[0].boot();
-    expect(workers[0].sent.map((m) => m.type)).toEqual(['run']);
+    expect(workers[0].runs()).toHaveLength(1);
     workers[0].emit({ type: 'done', runId: runMessage(workers[0]).runId, report: report() });
     await first;
     await flush();
@@ -386,5 +461,159 @@ describe('createRunnerClient', () => {
     client.dispose();
     await expect(promise).rejects.toBeInstanceOf(RunnerUnavailableError);
     expect(workers.every((w) => w.terminated)).toBe(true);
+  });
+
+  it("counts the hard timeout from the worker's acknowledgement, not from posting the run", async () => {
+    vi.useFakeTimers();
+    client = makeClient({ runTimeoutMs: 3000 });
+    client.warm();
+    await workers[0].boot();
+    workers[0].silent = true;
+    const promise = client.run('key-value-basics', 'x');
+    const { runId } = runMessage(workers[0]);
+    // The worker is slow to take the run (loading checks on a cold page): not the learner's time.
+    await vi.advanceTimersByTimeAsync(1500);
+    workers[0].emit({ type: 'started', runId });
+    await vi.advanceTimersByTimeAsync(2500);
+    workers[0].emit({ type: 'done', runId, report: report({ passed: true }) });
+    expect((await promise).passed).toBe(true);
+  });
+
+  it('waits for a worker that accepted the run while it loads the lesson (a cold page)', async () => {
+    vi.useFakeTimers();
+    client = makeClient({ runTimeoutMs: 3000 });
+    client.warm();
+    await workers[0].boot();
+    workers[0].silent = true;
+    const promise = client.run('key-value-basics', 'x');
+    const { runId } = runMessage(workers[0]);
+    workers[0].emit({ type: 'accepted', runId });
+    // Loading the checks takes 6 s: more than the response and the hard timeout together.
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(workers[0].terminated).toBe(false);
+    workers[0].emit({ type: 'started', runId });
+    workers[0].emit({ type: 'done', runId, report: report({ passed: true }) });
+    expect((await promise).passed).toBe(true);
+  });
+
+  it('sends a run the worker never acknowledges to the spare, without a timeout report', async () => {
+    vi.useFakeTimers();
+    client = makeClient({ runTimeoutMs: 3000 });
+    client.warm();
+    await workers[0].boot();
+    await workers[1].boot();
+    workers[0].silent = true;
+    const promise = client.run('key-value-basics', 'fine');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(workers[0].terminated).toBe(true);
+    const retry = runMessage(workers[1]);
+    expect(retry.source).toBe('fine');
+    workers[1].emit({ type: 'done', runId: retry.runId, report: report({ passed: true }) });
+    expect((await promise).passed).toBe(true);
+  });
+
+  it('names the check and the call that hung, and lists the checks that never ran', async () => {
+    vi.useFakeTimers();
+    client = makeClient({ runTimeoutMs: 3000 });
+    const promise = client.run('key-value-basics', 'x');
+    await workers[0].boot();
+    const { runId } = runMessage(workers[0]);
+    workers[0].emit({ type: 'checkStart', runId, index: 0, name: 'first' });
+    workers[0].emit({ type: 'check', runId, index: 0, result: check('first') });
+    workers[0].emit({ type: 'checkStart', runId, index: 1, name: 'second' });
+    workers[0].emit({ type: 'call', runId, call: 'saveUser({ id: 1 })' });
+    await vi.advanceTimersByTimeAsync(3000);
+    const result = await promise;
+    expect(result.error).toMatchObject({
+      kind: 'timeout',
+      check: 'second',
+      call: 'saveUser({ id: 1 })',
+      notRun: ['third'],
+      limitMs: 3000,
+    });
+    expect(result.error?.message).toContain('during "second"');
+    expect(result.checks).toEqual([check('first')]);
+  });
+
+  it('replaces a worker that is still busy after a run (no pong), and runs on the spare', async () => {
+    vi.useFakeTimers();
+    client = makeClient();
+    client.warm();
+    await workers[0].boot();
+    await workers[1].boot();
+    workers[0].busy = true;
+    const first = client.run('key-value-basics', 'setInterval(spin)');
+    workers[0].emit({ type: 'done', runId: runMessage(workers[0]).runId, report: report() });
+    await first;
+    const second = client.run('key-value-basics', 'next');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[0].runs()).toHaveLength(1);
+    const retry = runMessage(workers[1]);
+    expect(retry.source).toBe('next');
+    workers[1].emit({ type: 'done', runId: retry.runId, report: report({ passed: true }) });
+    expect((await second).passed).toBe(true);
+  });
+
+  it('reuses a worker that answered its ping (control copy of the busy worker above)', async () => {
+    client = makeClient();
+    const first = client.run('key-value-basics', 'one');
+    await workers[0].boot();
+    workers[0].emit({ type: 'done', runId: runMessage(workers[0]).runId, report: report() });
+    await first;
+    await flush();
+    const second = client.run('key-value-basics', 'two');
+    expect(runMessage(workers[0]).source).toBe('two');
+    workers[0].emit({ type: 'done', runId: runMessage(workers[0]).runId, report: report() });
+    await second;
+    expect(workers[0].terminated).toBe(false);
+  });
+
+  it('reports a worker that dies mid-run for another reason as crashed, not as a violation', async () => {
+    client = makeClient();
+    const promise = client.run('key-value-basics', 'x');
+    await workers[0].boot();
+    workers[0].emitError('Uncaught TypeError: t is not a function');
+    expect((await promise).error?.kind).toBe('crashed');
+    expect(workers[0].terminated).toBe(true);
+  });
+
+  it('reports fatal during a run as crashed', async () => {
+    client = makeClient();
+    const promise = client.run('key-value-basics', 'x');
+    await workers[0].boot();
+    workers[0].emit({ type: 'fatal', message: 'The runner failed: boom' });
+    expect((await promise).error).toMatchObject({ kind: 'crashed' });
+  });
+
+  it('refuses to run when the security header check fails, and runs when it passes', async () => {
+    const refusing = createRunnerClient({
+      createWorker: () => {
+        const worker = new FakeWorker();
+        workers.push(worker);
+        return worker;
+      },
+      spare: false,
+      checkCsp: async () => 'header missing',
+    });
+    const refused = refusing.run('key-value-basics', 'x');
+    await workers[0].boot();
+    await expect(refused).rejects.toThrow('header missing');
+    expect(workers[0].runs()).toHaveLength(0);
+    refusing.dispose();
+
+    client = createRunnerClient({
+      createWorker: () => {
+        const worker = new FakeWorker();
+        workers.push(worker);
+        return worker;
+      },
+      spare: false,
+      checkCsp: async () => undefined,
+    });
+    const allowed = client.run('key-value-basics', 'x');
+    await workers[1].boot();
+    workers[1].emit({ type: 'done', runId: runMessage(workers[1]).runId, report: report() });
+    await allowed;
   });
 });

@@ -211,7 +211,7 @@ describe('stores', () => {
     ]);
   });
 
-  test('a client from an earlier check is closed', async () => {
+  test('a client kept from an earlier check is not there: every check loads the module afresh', async () => {
     const report = await run(
       `let saved: any;
        export function keep(redis: any) { saved = redis; }
@@ -222,7 +222,7 @@ describe('stores', () => {
       ),
     );
     expect(report.checks[1].message).toBe(
-      'reuse threw: This Redis client belonged to an earlier check and is closed (line 3)',
+      "reuse threw: TypeError: Cannot read properties of undefined (reading 'get') (line 3)",
     );
   });
 
@@ -338,7 +338,9 @@ describe('Lua scripts', () => {
         const out: unknown[] = [];
         await redis.set('k', 'v');
         out.push(await redis.eval("return redis.call('get', KEYS[1])", 1, 'k'));
-        out.push(await redis.eval('return type(os) .. type(io) .. type(package) .. type(js) .. type(load) .. type(require) .. type(debug) .. type(dofile)', 0));
+        // Reading a missing global is an error in Redis 7's Lua, so each name is read under pcall.
+        // (\`load\` is Lua's own, kept by the VM for text chunks in the script's environment: H1.)
+        out.push(await redis.eval("local t = {} for _, n in ipairs({'os', 'io', 'package', 'js', 'require', 'debug', 'dofile', 'loadfile'}) do local ok, v = pcall(function() return _G[n] end) t[#t + 1] = ok and type(v) or 'nil' end return table.concat(t)", 0));
         for (const script of [
           "os.execute('touch ${marker}')",
           "_G.os.execute('touch ${marker}')",

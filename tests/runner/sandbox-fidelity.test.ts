@@ -114,9 +114,10 @@ describe("learner code in the sandbox gets Redis 7's replies", () => {
   });
 
   test('redis.call cannot run Lua outside the sandbox guard', async () => {
-    const outcome = (await outcomeOf(['EVAL', 'return type(os)', '0'])) as { reply?: unknown };
-    // The guard's _ENV has no `os`, so the script sees nil; unguarded it would see a table.
-    expect(outcome).toEqual({ ok: true, reply: 'nil' });
+    const outcome = (await outcomeOf(['EVAL', 'return type(os)', '0'])) as { message?: unknown };
+    // There is no `os` in the script's VM: reading it is Redis 7's "nonexistent global" error;
+    // with the host's library it would have answered "table".
+    expect(String(outcome.message)).toMatch(/nonexistent global variable 'os'/);
   });
 
   test('a database the learner SELECTed is emptied before the next check', async () => {
@@ -134,14 +135,18 @@ describe("learner code in the sandbox gets Redis 7's replies", () => {
     expect(seen).toEqual([null]);
   });
 
-  test('a check’s own redis client stays raw ioredis-mock', async () => {
-    let hasData = false;
+  test('a check’s own redis client answers like Redis 7 too (no HGETALL character map)', async () => {
+    let hgetall: unknown;
+    let hasData = true;
     await run(
       PROBE,
       oneCheck(async ({ redis }) => {
         hasData = typeof (redis as unknown as { data?: unknown }).data === 'object';
+        await redis.set('session', 'abc');
+        hgetall = await redis.hgetall('session').catch((e: Error) => e.message);
       }),
     );
-    expect(hasData).toBe(true);
+    expect(hasData).toBe(false);
+    expect(hgetall).toBe('WRONGTYPE Operation against a key holding the wrong kind of value');
   });
 });

@@ -61,17 +61,14 @@ describe('the learner sandbox', () => {
   });
 
   test('offers only the documented globals besides the intrinsics', async () => {
-    await probe('export function probe() { return Object.keys(globalThis).sort(); }', (value) => {
-      // Date and Math replace intrinsics of the same name, so they are not enumerable.
-      expect(value).toEqual([
-        'clearInterval',
-        'clearTimeout',
-        'console',
-        'queueMicrotask',
-        'setInterval',
-        'setTimeout',
-      ]);
-    });
+    await probe(
+      'export function probe() { return [Object.keys(globalThis).sort(), typeof setTimeout, typeof queueMicrotask]; }',
+      (value) => {
+        // Date and Math replace intrinsics of the same name, so they are not enumerable. The
+        // timers are parameters of each module evaluation (one per check), not globals.
+        expect(value).toEqual([['console'], 'function', 'function']);
+      },
+    );
   });
 
   test('rejects the Function constructor, direct eval and dynamic import', async () => {

@@ -9,6 +9,7 @@ import { STORAGE_KEY } from '../../src/progress/progress-schema.ts';
 import { createMemoryStorage } from '../../src/progress/storage-adapter.ts';
 import type { CheckResult, RunReport } from '../../src/runner/report.ts';
 import { fakeMonaco, resetFakeMonaco } from './fake-monaco.tsx';
+import { downloadHeader } from '../../src/progress/download-header.ts';
 
 vi.mock('@monaco-editor/react', async () => await import('./fake-monaco.tsx'));
 vi.mock('../../src/editor/monaco-setup.ts', () => ({ DARK_THEME: 'cachelab-dark' }));
@@ -94,6 +95,9 @@ async function renderWorkspace({
 }
 
 const summary = () => screen.getByRole('status', { name: 'Run summary' });
+/** Selects a tab by the start of its name (tabs may carry a count, e.g. "Hints 0/3"). */
+const openTab = (user: ReturnType<typeof userEvent.setup>, name: string) =>
+  user.click(screen.getByRole('tab', { name: new RegExp(`^${name}`) }));
 const runButton = () => screen.getByRole('button', { name: /^Run/ });
 
 beforeEach(() => resetFakeMonaco());
@@ -142,7 +146,7 @@ describe('Workspace running code', () => {
         expect(screen.getByRole('list', { name: 'Check results' })).toHaveTextContent(
           'saveUser stores JSON',
         ),
-      { timeout: 2000 },
+      { timeout: 5000 },
     );
     expect(summary()).toHaveTextContent('Running…');
   });
@@ -313,6 +317,7 @@ describe('Workspace running code', () => {
     const runner = fakeRunner(report({ console: '<b>not html</b>\nsecond line' }));
     const { user } = await renderWorkspace({ runner });
     await user.click(runButton());
+    await openTab(user, 'Console');
     const output = await screen.findByLabelText('Console output');
     await waitFor(() => expect(output).toHaveTextContent('<b>not html</b> second line'));
     expect(output.querySelector('b')).toBeNull();
@@ -324,6 +329,7 @@ describe('Workspace running code', () => {
     const runner = fakeRunner(report({ console: 'x'.repeat(25_000) }));
     const { user } = await renderWorkspace({ runner });
     await user.click(runButton());
+    await openTab(user, 'Console');
     expect(await screen.findByText('5,000 more characters were left out.')).toBeInTheDocument();
   });
 
@@ -337,9 +343,12 @@ describe('Workspace running code', () => {
         runner={fakeRunner()}
         progress={store}
         onRunComplete={onRunComplete}
-        renderInsight={({ checks }) => <p>insight sees {checks.length} checks</p>}
+        renderInsight={({ checks }) => [
+          { id: 'insight', label: 'Insight', panel: <p>insight sees {checks.length} checks</p> },
+        ]}
       />,
     );
+    await openTab(user, 'Insight');
     expect(screen.getByText('insight sees 0 checks')).toBeInTheDocument();
     await user.click(runButton());
     expect(await screen.findByText('insight sees 1 checks')).toBeInTheDocument();
@@ -360,21 +369,103 @@ describe('Workspace running code', () => {
     expect(editor()).toHaveAttribute('data-monaco-theme', 'vs');
   });
 
-  it('places Run and the other controls before the editor in tab order', async () => {
+  it('places Run, the tools and the tab set before the editor in tab order', async () => {
     const { editor } = await renderWorkspace();
     const controls = [
       runButton(),
       screen.getByRole('button', { name: 'Reset to starter' }),
-      screen.getByRole('button', { name: 'Show solution' }),
-      screen.getByRole('button', { name: 'Show a hint (1 of 3)' }),
-      screen.getByRole('button', { name: 'Download my code' }),
-      screen.getByRole('button', { name: 'Clear console output' }),
+      screen.getByRole('button', { name: 'Keyboard help' }),
+      screen.getByRole('tab', { name: 'Results' }),
+      screen.getByRole('tab', { name: 'Solution' }),
     ];
     for (const control of controls) {
       expect(
         control.compareDocumentPosition(editor()) & Node.DOCUMENT_POSITION_FOLLOWING,
       ).toBeTruthy();
     }
+  });
+
+  it('runs on Ctrl/Cmd+Enter from anywhere on the page, but not from the redis-cli input', async () => {
+    const { runner } = await renderWorkspace();
+    const outside = document.createElement('p');
+    outside.tabIndex = -1;
+    document.body.append(outside);
+    try {
+      fireEvent.keyDown(outside, { key: 'Enter', ctrlKey: true });
+      await waitFor(() => expect(runner.run).toHaveBeenCalledTimes(1));
+      await waitFor(() => expect(summary()).toHaveTextContent('All 1 check passed'));
+      fireEvent.keyDown(outside, { key: 'Enter', metaKey: true });
+      await waitFor(() => expect(runner.run).toHaveBeenCalledTimes(2));
+      // An input that already handled the key (the redis-cli box sends its command) is left alone.
+      const input = document.createElement('input');
+      input.addEventListener('keydown', (event) => event.preventDefault());
+      document.body.append(input);
+      fireEvent.keyDown(input, { key: 'Enter', ctrlKey: true });
+      fireEvent.keyDown(outside, { key: 'Enter' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(runner.run).toHaveBeenCalledTimes(2);
+      input.remove();
+    } finally {
+      outside.remove();
+    }
+  });
+
+  it('keeps each tab’s state when switching, with arrow keys moving between tabs', async () => {
+    const { user } = await renderWorkspace();
+    await openTab(user, 'Hints');
+    await user.click(screen.getByRole('button', { name: 'Show a hint (1 of 3)' }));
+    const hintsTab = screen.getByRole('tab', { name: /^Hints/ });
+    expect(hintsTab).toHaveAttribute('aria-selected', 'true');
+    expect(hintsTab).toHaveAccessibleName('Hints 1/3');
+    await user.click(hintsTab);
+    await user.keyboard('{ArrowRight}');
+    expect(screen.getByRole('tab', { name: 'Save' })).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tab', { name: 'Save' })).toHaveFocus();
+    expect(screen.queryByRole('list', { name: 'Revealed hints' })).not.toBeInTheDocument();
+    await user.keyboard('{ArrowLeft}');
+    expect(screen.getByRole('list', { name: 'Revealed hints' })).toHaveTextContent(
+      'Start with SET.',
+    );
+    await user.keyboard('{Home}');
+    expect(screen.getByRole('tab', { name: 'Results' })).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('jumps to the first failure from the result bar, and offers the next lesson after a pass', async () => {
+    const runner = fakeRunner(
+      report({
+        checks: [pass('saveUser stores `user:<id>`'), fail('loadUser reads it', 'expected 1')],
+      }),
+    );
+    const { user, rerender, store } = await renderWorkspace({ runner });
+    await openTab(user, 'Hints');
+    await user.click(runButton());
+    await waitFor(() => expect(summary()).toHaveTextContent('1 of 2 checks passed'));
+    expect(screen.queryByRole('link', { name: /Next lesson/ })).not.toBeInTheDocument();
+    // A run takes the learner from Hints to the results.
+    expect(screen.getByRole('tab', { name: /^Results/ })).toHaveAttribute('aria-selected', 'true');
+    await openTab(user, 'Console');
+    await user.click(screen.getByRole('button', { name: 'Jump to first failure' }));
+    const first = document.getElementById('first-failure')!;
+    expect(first).toHaveTextContent('loadUser reads it');
+    expect(first).toHaveFocus();
+    // Check names render their code spans as code, not as backticks.
+    expect(screen.getByText('user:<id>', { selector: 'code' })).toBeInTheDocument();
+
+    rerender(
+      <Workspace
+        key={LESSON.slug}
+        lesson={LESSON}
+        runner={fakeRunner()}
+        progress={store}
+        next={{ slug: 'cache-patterns', title: 'Cache patterns' }}
+      />,
+    );
+    await user.click(runButton());
+    await waitFor(() => expect(summary()).toHaveTextContent('All 1 check passed'));
+    expect(screen.getByRole('link', { name: 'Next lesson: Cache patterns' })).toHaveAttribute(
+      'href',
+      '/lessons/cache-patterns',
+    );
   });
 });
 
@@ -397,9 +488,11 @@ describe('Workspace help without losing work', () => {
     expect(screen.queryByRole('button', { name: 'Undo reset' })).not.toBeInTheDocument();
   });
 
-  it('shows the solution as a diff beside the learner code without changing it', async () => {
+  it('shows the solution as a diff in a tab beside the code, without changing the code', async () => {
     const { user, editor } = await renderWorkspace();
-    await user.click(screen.getByRole('button', { name: 'Show solution' }));
+    const solutionTab = screen.getByRole('tab', { name: 'Solution' });
+    expect(solutionTab).toHaveAttribute('aria-selected', 'false');
+    await user.click(solutionTab);
     const table = await screen.findByRole('table', { name: 'Your code beside the solution' });
     expect(within(table).getByText('// TODO')).toBeInTheDocument();
     expect(within(table).getByText("await redis.set('user:1', '{}');")).toBeInTheDocument();
@@ -409,15 +502,20 @@ describe('Workspace help without losing work', () => {
     expect(screen.getByLabelText('Your code and the solution, inline')).toHaveTextContent(
       "+ only in the solution: await redis.set('user:1', '{}');",
     );
+    expect(solutionTab).toHaveAttribute('aria-selected', 'true');
+    // The editor stays mounted (hidden) with the learner's code, and comes back as it was.
+    await user.click(screen.getByRole('tab', { name: 'Your code' }));
     expect(editor()).toHaveValue(LESSON.starter);
-    expect(screen.getByRole('button', { name: 'Hide solution' })).toHaveAttribute(
-      'aria-expanded',
-      'true',
-    );
   });
 
   it('reveals hints one at a time', async () => {
-    const { user } = await renderWorkspace();
+    const { user } = await renderWorkspace({
+      lesson: {
+        ...LESSON,
+        hints: ['Start with `SET`.', 'Keys look like user:<id>.', 'Use JSON.stringify.'],
+      },
+    });
+    await openTab(user, 'Hints');
     expect(screen.queryByRole('list', { name: 'Revealed hints' })).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Show a hint (1 of 3)' }));
     const list = screen.getByRole('list', { name: 'Revealed hints' });
@@ -426,6 +524,8 @@ describe('Workspace help without losing work', () => {
         .getAllByRole('listitem')
         .map((li) => li.textContent),
     ).toEqual(['Start with SET.']);
+    // The backticks are Markdown: the hint shows `SET` as code, never the raw backticks.
+    expect(within(list).getByText('SET', { selector: 'code' })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Show the next hint (2 of 3)' }));
     await user.click(screen.getByRole('button', { name: 'Show the next hint (3 of 3)' }));
     expect(within(list).getAllByRole('listitem')).toHaveLength(3);
@@ -448,11 +548,15 @@ describe('Workspace help without losing work', () => {
     });
     const { user, editor } = await renderWorkspace();
     fireEvent.change(editor(), { target: { value: 'downloaded code' } });
+    await openTab(user, 'Save');
     await user.click(screen.getByRole('button', { name: 'Download my code' }));
     expect(clicked).toEqual(['key-value-basics.ts']);
-    expect(await blobText(blobs[0]!)).toBe('downloaded code');
+    // The file names its lesson in a header, so `cachelab grade` needs no --lesson.
+    expect(await blobText(blobs[0]!)).toBe(
+      `${downloadHeader('key-value-basics')}\ndownloaded code`,
+    );
     expect(screen.getByRole('status', { name: 'Download status' })).toHaveTextContent(
-      'npx cachelab grade key-value-basics.ts --lesson key-value-basics',
+      'npx cachelab grade key-value-basics.ts',
     );
     click.mockRestore();
   });
@@ -586,7 +690,7 @@ describe('Workspace progress controls', () => {
     fireEvent.change(first.editor(), { target: { value: 'exported work' } });
     await first.user.click(runButton());
     await screen.findByText('✓ You passed this lesson');
-    await first.user.click(screen.getByText('Your saved progress'));
+    await openTab(first.user, 'Save');
     await first.user.click(screen.getByRole('button', { name: 'Export progress' }));
     await waitFor(() => expect(exported).toContain('exported work'));
     first.unmount();
@@ -595,7 +699,7 @@ describe('Workspace progress controls', () => {
     resetFakeMonaco();
     const second = await renderWorkspace();
     expect(second.editor()).toHaveValue(LESSON.starter);
-    await second.user.click(screen.getByText('Your saved progress'));
+    await openTab(second.user, 'Save');
     await second.user.upload(
       screen.getByLabelText('Import progress'),
       new File([exported], 'cachelab-progress.json', { type: 'application/json' }),
@@ -610,7 +714,7 @@ describe('Workspace progress controls', () => {
   it('rejects an invalid import with a clear error and keeps the code', async () => {
     const { user, editor } = await renderWorkspace();
     fireEvent.change(editor(), { target: { value: 'keep me' } });
-    await user.click(screen.getByText('Your saved progress'));
+    await openTab(user, 'Save');
     await user.upload(
       screen.getByLabelText('Import progress'),
       new File(['{"lessons": 3}'], 'wrong.json', { type: 'application/json' }),
@@ -624,7 +728,7 @@ describe('Workspace progress controls', () => {
     const storage = persistentStorage();
     const { user, editor } = await renderWorkspace({ storage });
     fireEvent.change(editor(), { target: { value: 'about to go' } });
-    await user.click(screen.getByText('Your saved progress'));
+    await openTab(user, 'Save');
     await user.click(screen.getByRole('button', { name: 'Clear all progress' }));
     await user.click(screen.getByRole('button', { name: 'Keep my progress' }));
     expect(editor()).toHaveValue('about to go');

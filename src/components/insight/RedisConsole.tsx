@@ -37,6 +37,11 @@ export function RedisConsole({ console: state, labelledBy }: RedisConsoleProps) 
     } else if (event.key === 'ArrowDown') {
       event.preventDefault();
       state.historyDown();
+    } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      // Here Enter sends the command, with or without Ctrl: it must not also run the checks
+      // (the page-wide Ctrl+Enter skips events already handled).
+      event.preventDefault();
+      state.submit();
     } else if (event.key === 'l' && event.ctrlKey) {
       // Ctrl+L clears the screen in redis-cli too.
       event.preventDefault();

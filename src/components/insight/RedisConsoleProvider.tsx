@@ -17,10 +17,15 @@ export interface RedisConsoleProviderProps {
 export function RedisConsoleProvider({ client, children }: RedisConsoleProviderProps) {
   const [seed, setSeed] = useState<KeyspaceSnapshot | null | undefined>(undefined);
   const state = useRedisConsole({ client, seed });
-  const { run } = state;
+  const { run, requestFocus } = state;
   const value = useMemo<ConsoleContextValue>(
-    () => ({ sendToConsole: (commands) => void run(commands), setSeed, console: state }),
-    [run, state],
+    () => ({
+      sendToConsole: (commands) => run(commands),
+      showConsole: requestFocus,
+      setSeed,
+      console: state,
+    }),
+    [run, requestFocus, state],
   );
   return <ConsoleContext value={value}>{children}</ConsoleContext>;
 }

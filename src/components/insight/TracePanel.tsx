@@ -49,7 +49,7 @@ function TraceGroup({ check, maxChars }: { check: CheckResult; maxChars: number 
   const omitted = check.traceOmitted ?? 0;
   return (
     <div className="insight-trace-group" data-passed={check.passed}>
-      <h4 className="insight-trace-heading">
+      <h3 className="insight-trace-heading">
         <button
           type="button"
           aria-expanded={open}
@@ -60,7 +60,7 @@ function TraceGroup({ check, maxChars }: { check: CheckResult; maxChars: number 
           <span className="insight-sr">{check.passed ? 'Passed:' : 'Failed:'}</span> {check.name}{' '}
           <span className="insight-muted">({commandCount(check)})</span>
         </button>
-      </h4>
+      </h3>
       {open && (
         <div id={listId}>
           {!check.trace ? (

@@ -14,6 +14,18 @@ export interface ConsoleLine {
   prompt?: string;
 }
 
+/** One command a caller ran through the console, and the reply it got. */
+export interface ConsoleReply {
+  /** The command, trimmed. */
+  command: string;
+  /** The prompt it ran under. */
+  prompt: string;
+  /** The reply as redis-cli prints it. */
+  text: string;
+  /** True for an error reply. */
+  error: boolean;
+}
+
 /** Everything {@link RedisConsole} renders and the callbacks it calls. */
 export interface RedisConsoleState {
   /** What is on screen, oldest first. */
@@ -28,8 +40,11 @@ export interface RedisConsoleState {
   busy: boolean;
   /** Runs what is in the command box. */
   submit(): void;
-  /** Runs commands one after another, as if typed (the "Try it" buttons use this). */
-  run(commands: readonly string[]): Promise<void>;
+  /**
+   * Runs commands one after another, as if typed (the "Try it" buttons use this), and resolves
+   * with each command's reply. `focus` also asks the view to show the console and focus its input.
+   */
+  run(commands: readonly string[], options?: { focus?: boolean }): Promise<ConsoleReply[]>;
   /** Walks back through history (Up). */
   historyUp(): void;
   /** Walks forward through history (Down), ending at the line being typed. */
@@ -38,8 +53,10 @@ export interface RedisConsoleState {
   clearScreen(): void;
   /** Empties the playground store. */
   resetStore(): Promise<void>;
-  /** Increments each time a "Try it" sends commands, so the view can move focus to the console. */
+  /** Increments on each request to show the console, so the view can move focus to its input. */
   focusRequest: number;
+  /** Asks the view to show the console and focus its input. */
+  requestFocus(): void;
 }
 
 /** Options for {@link useRedisConsole}. */
@@ -131,8 +148,9 @@ export function useRedisConsole({
   }, [client, print]);
 
   const execute = useCallback(
-    (raw: string) =>
-      enqueue(async () => {
+    (raw: string): Promise<ConsoleReply | null> => {
+      let result: ConsoleReply | null = null;
+      return enqueue(async () => {
         const line = raw.trim();
         if (line === '') return;
         if (/^clear$/i.test(line)) {
@@ -148,19 +166,21 @@ export function useRedisConsole({
             text: `(error) ${error instanceof Error ? error.message : String(error)}`,
           });
         }
-        print({ kind: 'input', text: line, prompt: promptRef.current });
+        const prompt = promptRef.current;
+        print({ kind: 'input', text: line, prompt });
         try {
           const reply = await client.exec(line);
           print({ kind: reply.error ? 'error' : 'reply', text: reply.text });
+          result = { command: line, prompt, text: reply.text, error: reply.error };
           showPrompt(reply.transaction ? TX_PROMPT : PROMPT);
         } catch (error) {
-          print({
-            kind: 'error',
-            text: `(error) ${error instanceof Error ? error.message : String(error)}`,
-          });
+          const text = `(error) ${error instanceof Error ? error.message : String(error)}`;
+          print({ kind: 'error', text });
+          result = { command: line, prompt, text, error: true };
           showPrompt(PROMPT);
         }
-      }),
+      }).then(() => result);
+    },
     [client, enqueue, print, showPrompt, syncSeed],
   );
 
@@ -172,16 +192,20 @@ export function useRedisConsole({
   }, [draft, execute, remember]);
 
   const run = useCallback(
-    async (commands: readonly string[]) => {
-      setFocusRequest((n) => n + 1);
+    async (commands: readonly string[], options: { focus?: boolean } = {}) => {
+      if (options.focus) setFocusRequest((n) => n + 1);
+      const replies: Promise<ConsoleReply | null>[] = [];
       for (const command of commands) {
         if (command.trim() !== '') remember(command.trim());
-        void execute(command);
+        replies.push(execute(command));
       }
-      await queue.current;
+      const settled = await Promise.all(replies.map((reply) => reply.catch(() => null)));
+      return settled.filter((reply): reply is ConsoleReply => reply !== null);
     },
     [execute, remember],
   );
+
+  const requestFocus = useCallback(() => setFocusRequest((n) => n + 1), []);
 
   const historyUp = useCallback(() => {
     if (history.length === 0) return;
@@ -240,5 +264,6 @@ export function useRedisConsole({
     clearScreen,
     resetStore,
     focusRequest,
+    requestFocus,
   };
 }

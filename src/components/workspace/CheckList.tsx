@@ -1,3 +1,4 @@
+import { InlineMarkdown } from '../InlineMarkdown.tsx';
 import type { CheckResult, RunError } from '../../runner/report.ts';
 
 /** Props for {@link CheckList}. */
@@ -17,7 +18,11 @@ const ERROR_LEAD: Record<RunError['kind'], string> = {
     'Your code ran too long and was stopped. Look for a loop that never ends or a promise that never settles.',
   memory: 'Your code used too much memory and was stopped.',
   violation: 'The sandbox blocked something your code tried to do:',
+  crashed: 'The runner stopped unexpectedly while running your code, and was restarted:',
 };
+
+/** The DOM id of the first failure (or the run error), for "Jump to first failure". */
+export const FIRST_FAILURE_ID = 'first-failure';
 
 /** A "line L" button that moves the editor there; the name says what is on that line. */
 function JumpButton({
@@ -43,14 +48,58 @@ function JumpButton({
   );
 }
 
+/** What a timeout cut short: the check (and call) that hung, and the checks that never ran. */
+function TimeoutDetail({ error }: { error: RunError }) {
+  const seconds = error.limitMs ? `${Math.round(error.limitMs / 100) / 10} s` : undefined;
+  return (
+    <>
+      {error.check ? (
+        <p className="run-error-lead">
+          Your code was stopped{seconds ? ` after ${seconds}` : ''} during the check “
+          <InlineMarkdown source={error.check} />”
+          {error.call ? (
+            <>
+              , inside <code>{error.call}</code>
+            </>
+          ) : null}
+          . Look there for a loop that never ends or a promise that never settles.
+        </p>
+      ) : (
+        <p className="run-error-lead">{ERROR_LEAD.timeout}</p>
+      )}
+      {error.notRun && error.notRun.length > 0 && (
+        <div className="not-run">
+          <p>
+            {error.notRun.length === 1
+              ? '1 check did not run:'
+              : `${error.notRun.length} checks did not run:`}
+          </p>
+          <ul aria-label="Checks not run">
+            {error.notRun.map((name, index) => (
+              <li key={index}>
+                <InlineMarkdown source={name} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
 /** The run error first (if any), then each check with ✓ or ✗ and, for failures, why. */
 export function CheckList({ checks, error, onJump }: CheckListProps) {
   const compileLike = error?.kind === 'compile' || error?.kind === 'load';
+  const firstFailing = error ? -1 : checks.findIndex((check) => !check.passed);
   return (
     <div className="check-results">
       {error && (
-        <div className="run-error" data-kind={error.kind}>
-          <p className="run-error-lead">{ERROR_LEAD[error.kind]}</p>
+        <div className="run-error" data-kind={error.kind} id={FIRST_FAILURE_ID} tabIndex={-1}>
+          {error.kind === 'timeout' ? (
+            <TimeoutDetail error={error} />
+          ) : (
+            <p className="run-error-lead">{ERROR_LEAD[error.kind]}</p>
+          )}
           {error.kind !== 'timeout' && error.kind !== 'memory' && (
             <p className="run-error-message">
               {error.line !== undefined && (
@@ -73,12 +122,20 @@ export function CheckList({ checks, error, onJump }: CheckListProps) {
       {!compileLike && checks.length > 0 && (
         <ol className="check-list" aria-label="Check results">
           {checks.map((check, index) => (
-            <li key={index} className="check" data-passed={check.passed}>
+            <li
+              key={index}
+              className="check"
+              data-passed={check.passed}
+              id={index === firstFailing ? FIRST_FAILURE_ID : undefined}
+              tabIndex={index === firstFailing ? -1 : undefined}
+            >
               <span className="check-mark" aria-hidden="true">
                 {check.passed ? '✓' : '✗'}
               </span>
               <span className="visually-hidden">{check.passed ? 'Passed: ' : 'Failed: '}</span>
-              <span className="check-name">{check.name}</span>
+              <span className="check-name">
+                <InlineMarkdown source={check.name} />
+              </span>
               {!check.passed && check.message && (
                 <div className="check-failure">
                   <pre className="check-message">{check.message}</pre>
@@ -95,6 +152,12 @@ export function CheckList({ checks, error, onJump }: CheckListProps) {
             </li>
           ))}
         </ol>
+      )}
+      {!error && checks.length === 0 && (
+        <p className="results-empty">
+          Run your code to see which checks pass. Each check says what it expected and what your
+          code gave.
+        </p>
       )}
     </div>
   );

@@ -22,9 +22,9 @@ export function capConsole(
 export function ConsolePanel({ output, onClear }: ConsolePanelProps) {
   const { text, omitted } = capConsole(output);
   return (
-    <section className="console-panel" aria-labelledby="console-heading">
+    <div className="console-panel">
       <div className="panel-header">
-        <h3 id="console-heading">Console</h3>
+        <p className="panel-note">What your code logged with console.log in the last run.</p>
         <button
           type="button"
           className="button button-small"
@@ -49,6 +49,6 @@ export function ConsolePanel({ output, onClear }: ConsolePanelProps) {
           {omitted.toLocaleString('en')} more characters were left out.
         </p>
       )}
-    </section>
+    </div>
   );
 }

@@ -1,3 +1,8 @@
+import {
+  gradeCommand as gradeFileCommand,
+  INSTALL_COMMAND,
+} from '../../progress/download-header.ts';
+
 /** Props for {@link DownloadCode}. */
 export interface DownloadCodeProps {
   /** The lesson slug; the file is `<slug>.ts`. */
@@ -8,9 +13,9 @@ export interface DownloadCodeProps {
   downloaded: boolean;
 }
 
-/** The command that grades a downloaded file with the CLI. */
+/** The command that grades a downloaded file with the CLI (the file names its lesson). */
 export function gradeCommand(slug: string): string {
-  return `npx cachelab grade ${slug}.ts --lesson ${slug}`;
+  return gradeFileCommand(`${slug}.ts`);
 }
 
 /** "Download my code", then the CLI command that grades the file. */
@@ -24,7 +29,8 @@ export function DownloadCode({ slug, onDownload, downloaded }: DownloadCodeProps
         {downloaded && (
           <>
             Saved <code>{slug}.ts</code>. Grade it from a terminal with{' '}
-            <code className="grade-command">{gradeCommand(slug)}</code>
+            <code className="grade-command">{gradeCommand(slug)}</code> (once per folder, install
+            the grader with <code>{INSTALL_COMMAND}</code>)
           </>
         )}
       </p>

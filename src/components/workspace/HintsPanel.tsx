@@ -1,3 +1,5 @@
+import { InlineMarkdown } from '../InlineMarkdown.tsx';
+
 /** Props for {@link HintsPanel}. */
 export interface HintsPanelProps {
   /** Hints from the lesson frontmatter, gentle to specific. */
@@ -13,12 +15,13 @@ export function HintsPanel({ hints, revealed, onReveal }: HintsPanelProps) {
   const shown = hints.slice(0, revealed);
   const remaining = hints.length - shown.length;
   return (
-    <section className="hints-panel" aria-labelledby="hints-heading">
-      <h3 id="hints-heading">Hints</h3>
+    <div className="hints-panel">
       {shown.length > 0 && (
         <ol className="hint-list" aria-live="polite" aria-label="Revealed hints">
           {shown.map((hint, index) => (
-            <li key={index}>{hint}</li>
+            <li key={index}>
+              <InlineMarkdown source={hint} />
+            </li>
           ))}
         </ol>
       )}
@@ -29,9 +32,9 @@ export function HintsPanel({ hints, revealed, onReveal }: HintsPanelProps) {
         </button>
       ) : (
         <p className="hint-done">
-          That is every hint. The solution diff is there when you want it.
+          That is every hint. The Solution tab beside your code compares it with the answer.
         </p>
       )}
-    </section>
+    </div>
   );
 }

@@ -52,8 +52,8 @@ export function ProgressControls({ onExport, onImport, onClearAll }: ProgressCon
   }
 
   return (
-    <details className="progress-controls">
-      <summary>Your saved progress</summary>
+    <div className="progress-controls">
+      <h3>Your saved progress</h3>
       <p className="progress-help">
         Code and completion are saved in this browser as you work. Export them to move to another
         browser or to keep a backup.
@@ -62,10 +62,13 @@ export function ProgressControls({ onExport, onImport, onClearAll }: ProgressCon
         <button type="button" className="button" onClick={onExport}>
           Export progress
         </button>
-        <label className="file-input">
+        {/* The native file input is visually hidden and the label styled as a button: the input
+            still takes focus and keyboard activation, and the label shows its ring (:focus-within). */}
+        <label className="button file-input">
           <span>Import progress</span>
           <input
             type="file"
+            className="file-input-native"
             accept=".json,application/json"
             onChange={(event) => {
               const file = event.target.files?.[0];
@@ -118,6 +121,6 @@ export function ProgressControls({ onExport, onImport, onClearAll }: ProgressCon
       >
         {message?.text}
       </p>
-    </details>
+    </div>
   );
 }

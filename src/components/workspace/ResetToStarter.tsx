@@ -37,9 +37,11 @@ export function ResetToStarter({ canReset, onReset, canUndo, onUndo }: ResetToSt
           type="button"
           className="button"
           disabled={!canReset}
+          aria-label="Reset to starter"
+          title="Reset to starter"
           onClick={() => setConfirming(true)}
         >
-          Reset to starter
+          Reset
         </button>
       )}
       {confirming && (

@@ -2,9 +2,10 @@ import {
   lazy,
   Suspense,
   useCallback,
+  useEffect,
   useMemo,
+  useRef,
   useState,
-  type KeyboardEvent,
   type ReactNode,
 } from 'react';
 import { LazyCodeEditor } from '../../editor/LazyCodeEditor.tsx';
@@ -12,19 +13,23 @@ import type { EditorMarker, RevealRequest } from '../../editor/editor-props.ts';
 import { useTheme } from '../../hooks/use-theme.ts';
 import type { Lesson } from '../../lessons/schema.ts';
 import type { ProgressStore } from '../../progress/progress-store.ts';
+import { withDownloadHeader } from '../../progress/download-header.ts';
 import type { CheckResult, RunReport } from '../../runner/report.ts';
-import { CheckList } from './CheckList.tsx';
+import { CheckList, FIRST_FAILURE_ID } from './CheckList.tsx';
 import { ConsolePanel } from './ConsolePanel.tsx';
 import { DownloadCode } from './DownloadCode.tsx';
 import { HintsPanel } from './HintsPanel.tsx';
+import { KeyboardHelp } from './KeyboardHelp.tsx';
 import { ProgressControls } from './ProgressControls.tsx';
 import { ProgressNotices } from './ProgressNotices.tsx';
 import { ResetToStarter } from './ResetToStarter.tsx';
+import { ResultBar, type NextLesson } from './ResultBar.tsx';
 import { RunButton } from './RunButton.tsx';
-import { RunSummary, type RunSummaryProps } from './RunSummary.tsx';
+import type { RunSummaryProps } from './RunSummary.tsx';
 import { RunnerUnavailable } from './RunnerUnavailable.tsx';
 import { summarizeRun } from './run-summary-text.ts';
 import { saveTextFile } from './save-file.ts';
+import { Tabs, type TabDefinition } from './Tabs.tsx';
 import { useLessonCode } from './use-lesson-code.ts';
 import { useProgressSnapshot } from './use-progress.ts';
 import { useRun, type RunState, type WorkspaceRunner } from './use-run.ts';
@@ -43,10 +48,17 @@ export interface WorkspaceProps {
   runner: WorkspaceRunner;
   /** Where code and completion are saved. */
   progress: ProgressStore;
-  /** Extra panels after the check results, before the editor (the trace, keyspace and console). */
-  renderInsight?: (run: { report?: RunReport; checks: readonly CheckResult[] }) => ReactNode;
+  /** The lesson after this one, offered as "Next lesson →" after a pass. */
+  next?: NextLesson;
+  /** Extra tabs after Results (the trace, keyspace and console), given the run's checks. */
+  renderInsight?: (run: {
+    report?: RunReport;
+    checks: readonly CheckResult[];
+  }) => readonly TabDefinition[];
   /** Called after every finished run, e.g. to seed the Redis console with the final keyspace. */
   onRunComplete?: (report: RunReport) => void;
+  /** Selects a panel tab each time `seq` changes (e.g. "Open in redis-cli" from the lesson text). */
+  panelRequest?: { id: string; seq: number };
 }
 
 function summaryOf(state: RunState): Pick<RunSummaryProps, 'text' | 'tone'> {
@@ -75,16 +87,38 @@ function markersOf(report: RunReport | undefined): EditorMarker[] {
   return markers;
 }
 
+/** Panel tabs a finished run leaves alone; from any other, the learner is taken to Results. */
+const RUN_TABS = new Set(['results', 'trace', 'keyspace', 'console']);
+
 /**
- * The exercise: controls and results first (so Tab never has to cross Monaco, which keeps Tab
- * for indentation), then the editor. CSS shows the editor right under the toolbar.
+ * True for a Ctrl/Cmd+Enter that should run the checks: not already handled (the redis-cli input
+ * sends its command on it), and not inside an editor, which runs with its own current text.
+ */
+function isPageRunShortcut(event: KeyboardEvent): boolean {
+  if (event.defaultPrevented || event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) {
+    return false;
+  }
+  const target = event.target instanceof Element ? event.target : null;
+  return !target?.closest('.monaco-editor, .cm-editor');
+}
+
+/**
+ * The exercise, editor first. One row holds Run, the result bar and the secondary controls;
+ * under it the editor, with the solution diff in a tab beside the code; under that the tab set of
+ * Results, Command trace, Keyspace, redis-cli, Console, Hints and Save. Notices go below the
+ * editor, confirmations and help float: nothing that appears ever pushes the editor down.
+ *
+ * DOM order is controls, tab panels, editor (CSS grid shows the editor above the panels), so Tab
+ * never has to cross Monaco, which keeps Tab for indentation, to reach the results.
  */
 export function Workspace({
   lesson,
   runner,
   progress,
+  next,
   renderInsight,
   onRunComplete,
+  panelRequest,
 }: WorkspaceProps) {
   const { slug, starter, solution, checksSource, hints } = lesson;
   const { theme } = useTheme();
@@ -94,9 +128,18 @@ export function Workspace({
     slug,
     starter,
   );
+  const [panel, setPanel] = useState('results');
+  const [codeTab, setCodeTab] = useState('code');
+  const [solutionOpened, setSolutionOpened] = useState(false);
+  const [seenRequest, setSeenRequest] = useState(panelRequest?.seq ?? 0);
+  if (panelRequest && panelRequest.seq !== seenRequest) {
+    setSeenRequest(panelRequest.seq);
+    setPanel(panelRequest.id);
+  }
   const onReport = useCallback(
     (report: RunReport) => {
       progress.recordRun(slug, checksSource, report.passed);
+      setPanel((current) => (RUN_TABS.has(current) ? current : 'results'));
       onRunComplete?.(report);
     },
     [progress, slug, checksSource, onRunComplete],
@@ -104,9 +147,9 @@ export function Workspace({
   const { state, run, clearConsole } = useRun(runner, slug, onReport);
   const [undoCode, setUndoCode] = useState<string | null>(null);
   const [hintsShown, setHintsShown] = useState(0);
-  const [solutionShown, setSolutionShown] = useState(false);
   const [downloaded, setDownloaded] = useState(false);
   const [reveal, setReveal] = useState<RevealRequest | null>(null);
+  const [failureFocus, setFailureFocus] = useState(0);
 
   const completion = progress.completionOf(slug, checksSource);
   void snapshot; // subscribed so completion and notices re-render on change
@@ -123,6 +166,21 @@ export function Workspace({
     [flush, progress, slug, code, run],
   );
 
+  // Ctrl/Cmd+Enter runs from anywhere on the page: the lesson text, the tabs, the header.
+  const startRunRef = useRef(startRun);
+  useEffect(() => {
+    startRunRef.current = startRun;
+  }, [startRun]);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isPageRunShortcut(event)) return;
+      event.preventDefault();
+      startRunRef.current();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+
   const onEdit = useCallback(
     (next: string) => {
       setUndoCode(null);
@@ -132,36 +190,107 @@ export function Workspace({
   );
 
   const markers = useMemo(() => markersOf(state.report), [state.report]);
-  const jump = useCallback(
-    (line: number, column?: number) =>
-      setReveal((previous) => ({ line, column, seq: (previous?.seq ?? 0) + 1 })),
-    [],
-  );
+  const jump = useCallback((line: number, column?: number) => {
+    setCodeTab('code');
+    setReveal((previous) => ({ line, column, seq: (previous?.seq ?? 0) + 1 }));
+  }, []);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    // Monaco handles Ctrl/Cmd+Enter itself; this covers the rest of the workspace.
-    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter' && !event.defaultPrevented) {
-      event.preventDefault();
-      startRun();
-    }
-  };
+  useEffect(() => {
+    if (failureFocus === 0) return;
+    const target = document.getElementById(FIRST_FAILURE_ID);
+    target?.scrollIntoView?.({ block: 'nearest' });
+    target?.focus({ preventScroll: true });
+  }, [failureFocus]);
 
   const summary = summaryOf(state);
+  const checks = state.checks;
+  const passedCount = checks.filter((check) => check.passed).length;
+  const failures = checks.length - passedCount;
+  const showSolution = (tab: string) => {
+    if (tab === 'solution') setSolutionOpened(true);
+    setCodeTab(tab);
+  };
+
+  const panelTabs: TabDefinition[] = [
+    {
+      id: 'results',
+      label: 'Results',
+      badge:
+        state.status === 'done' && checks.length > 0 ? `${passedCount}/${checks.length}` : null,
+      panel: <CheckList checks={checks} error={state.report?.error} onJump={jump} />,
+    },
+    ...(renderInsight?.({ report: state.report, checks }) ?? []),
+    {
+      id: 'console',
+      label: 'Console',
+      panel: <ConsolePanel output={state.consoleText} onClear={clearConsole} />,
+    },
+    {
+      id: 'hints',
+      label: 'Hints',
+      badge: hints.length > 0 ? `${hintsShown}/${hints.length}` : null,
+      panel: (
+        <HintsPanel
+          hints={hints}
+          revealed={hintsShown}
+          onReveal={() => setHintsShown((n) => Math.min(n + 1, hints.length))}
+        />
+      ),
+    },
+    {
+      id: 'save',
+      label: 'Save',
+      panel: (
+        <div className="save-panel">
+          <DownloadCode
+            slug={slug}
+            downloaded={downloaded}
+            onDownload={() => {
+              saveTextFile(`${slug}.ts`, withDownloadHeader(code, slug), 'text/typescript');
+              setDownloaded(true);
+            }}
+          />
+          <ProgressControls
+            onExport={() =>
+              saveTextFile(
+                `cachelab-progress-${new Date().toISOString().slice(0, 10)}.json`,
+                progress.exportJson(),
+                'application/json',
+              )
+            }
+            onImport={(text) => progress.importJson(text)}
+            onClearAll={() => progress.clearAll()}
+          />
+        </div>
+      ),
+    },
+  ];
+
+  let badge: ReactNode = null;
+  if (completion === 'passed') badge = <p className="completion-badge">✓ You passed this lesson</p>;
+  if (completion === 'stale') {
+    badge = (
+      <p className="completion-badge completion-stale">
+        Checks changed since you passed. Run them again to earn the checkmark back.
+      </p>
+    );
+  }
 
   return (
-    <section className="workspace" aria-labelledby="workspace-heading" onKeyDown={onKeyDown}>
-      <div className="workspace-head">
-        <div className="workspace-title-row">
-          <h2 id="workspace-heading">Exercise</h2>
-          {completion === 'passed' && <p className="completion-badge">✓ You passed this lesson</p>}
-          {completion === 'stale' && (
-            <p className="completion-badge completion-stale">
-              Checks changed since you passed. Run them again to earn the checkmark back.
-            </p>
-          )}
-        </div>
-        <div className="workspace-toolbar" role="group" aria-label="Exercise controls">
-          <RunButton running={state.status === 'running'} onRun={startRun} />
+    <section id="exercise" tabIndex={-1} className="workspace" aria-labelledby="workspace-heading">
+      <div className="workspace-head" role="group" aria-label="Exercise controls">
+        <h2 id="workspace-heading">Exercise</h2>
+        <RunButton running={state.status === 'running'} onRun={startRun} />
+        <ResultBar
+          summary={{ ...summary, run: state.finished }}
+          failures={failures}
+          next={next}
+          onJumpToFailure={() => {
+            setPanel('results');
+            setFailureFocus((n) => n + 1);
+          }}
+        />
+        <div className="workspace-tools">
           <ResetToStarter
             canReset={code !== starter}
             onReset={() => {
@@ -174,86 +303,77 @@ export function Workspace({
               setUndoCode(null);
             }}
           />
-          <button
-            type="button"
-            className="button"
-            aria-expanded={solutionShown}
-            aria-controls="solution-panel"
-            onClick={() => setSolutionShown((shown) => !shown)}
-          >
-            {solutionShown ? 'Hide solution' : 'Show solution'}
-          </button>
-          <DownloadCode
-            slug={slug}
-            downloaded={downloaded}
-            onDownload={() => {
-              saveTextFile(`${slug}.ts`, code, 'text/typescript');
-              setDownloaded(true);
-            }}
-          />
+          <KeyboardHelp />
         </div>
-        <p className="workspace-help" id="editor-help">
-          <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd>) runs. In the editor,{' '}
-          <kbd>Alt</kbd>+<kbd>F1</kbd> opens accessibility help and <kbd>Ctrl</kbd>+<kbd>M</kbd>{' '}
-          makes Tab move focus instead of indenting. Completions list every ioredis command; the
-          sandbox’s Redis (ioredis-mock) lacks a few.
-        </p>
       </div>
 
-      <ProgressNotices
-        notices={snapshot.notices}
-        onDismiss={progress.dismissNotice}
-        conflict={conflict}
-        onLoadTheirs={() => resolveConflict('theirs')}
-        onKeepMine={() => resolveConflict('mine')}
+      <Tabs
+        className="workspace-panels"
+        label="Results and tools"
+        tabs={panelTabs}
+        selected={panel}
+        onSelect={setPanel}
       />
-      {state.status === 'unavailable' && (
-        <RunnerUnavailable message={state.unavailableMessage ?? ''} onRetry={() => startRun()} />
+
+      <Tabs
+        className="workspace-code"
+        label="Code and solution"
+        selected={codeTab}
+        onSelect={showSolution}
+        after={badge}
+        tabs={[
+          {
+            id: 'code',
+            label: 'Your code',
+            focusablePanel: false,
+            panel: (
+              <div className="workspace-editor">
+                <LazyCodeEditor
+                  path={`file:///exercise/${slug}.ts`}
+                  value={code}
+                  onChange={onEdit}
+                  onRun={startRun}
+                  theme={theme}
+                  ariaLabel={`Code editor for ${lesson.title}. Press Alt+F1 for accessibility help.`}
+                  markers={markers}
+                  reveal={reveal}
+                />
+              </div>
+            ),
+          },
+          {
+            id: 'solution',
+            label: 'Solution',
+            panel: (
+              <div className="solution-panel" id="solution-panel">
+                {solutionOpened && (
+                  <Suspense fallback={<p className="diff-note">Loading the solution…</p>}>
+                    <SolutionDiff code={code} solution={solution} />
+                  </Suspense>
+                )}
+              </div>
+            ),
+          },
+        ]}
+      />
+
+      {(snapshot.notices.length > 0 || conflict || state.status === 'unavailable') && (
+        <div className="workspace-notices">
+          <ProgressNotices
+            notices={snapshot.notices}
+            onDismiss={progress.dismissNotice}
+            conflict={conflict}
+            onLoadTheirs={() => resolveConflict('theirs')}
+            onKeepMine={() => resolveConflict('mine')}
+          />
+          {state.status === 'unavailable' && (
+            <RunnerUnavailable
+              message={state.unavailableMessage ?? ''}
+              onRetry={() => startRun()}
+            />
+          )}
+        </div>
       )}
-
-      <div className="workspace-results">
-        <RunSummary {...summary} run={state.finished} />
-        <CheckList checks={state.checks} error={state.report?.error} onJump={jump} />
-      </div>
-
-      {renderInsight?.({ report: state.report, checks: state.checks })}
-      <ConsolePanel output={state.consoleText} onClear={clearConsole} />
-      <HintsPanel
-        hints={hints}
-        revealed={hintsShown}
-        onReveal={() => setHintsShown((n) => Math.min(n + 1, hints.length))}
-      />
-      <div id="solution-panel" className="solution-panel" hidden={!solutionShown}>
-        {solutionShown && (
-          <Suspense fallback={<p className="diff-note">Loading the solution…</p>}>
-            <SolutionDiff code={code} solution={solution} />
-          </Suspense>
-        )}
-      </div>
-      <ProgressControls
-        onExport={() =>
-          saveTextFile(
-            `cachelab-progress-${new Date().toISOString().slice(0, 10)}.json`,
-            progress.exportJson(),
-            'application/json',
-          )
-        }
-        onImport={(text) => progress.importJson(text)}
-        onClearAll={() => progress.clearAll()}
-      />
-
-      <div className="workspace-editor">
-        <LazyCodeEditor
-          path={`file:///exercise/${slug}.ts`}
-          value={code}
-          onChange={onEdit}
-          onRun={startRun}
-          theme={theme}
-          ariaLabel={`Code editor for ${lesson.title}. Press Alt+F1 for accessibility help.`}
-          markers={markers}
-          reveal={reveal}
-        />
-      </div>
     </section>
   );
 }

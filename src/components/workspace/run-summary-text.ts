@@ -17,6 +17,8 @@ export function failureReason(error: RunError, durationMs: number): string {
       return error.line ? `error while loading, line ${error.line}` : 'error while loading';
     case 'violation':
       return `blocked: ${error.message.replace(/^blocked:\s*/i, '')}`;
+    case 'crashed':
+      return 'the runner crashed';
   }
 }
 

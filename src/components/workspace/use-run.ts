@@ -110,16 +110,22 @@ export function useRun(
       const streamed: CheckResult[] = [];
       const streamFrom = performance.now() + STREAM_AFTER_MS;
       let frame: number | undefined;
+      let settled = false;
       const showStreamed = () => {
         if (performance.now() < streamFrom) {
           frame = requestAnimationFrame(showStreamed);
           return;
         }
         frame = undefined;
-        if (token !== generation.current) return;
-        setState((current) =>
-          current.status === 'running' ? { ...current, checks: streamed.slice() } : current,
-        );
+        if (token !== generation.current || settled) return;
+        // Past STREAM_AFTER_MS the run is busy by definition; setting that here too matters when
+        // a long task delayed the busy timer past this frame (the streamed checks were dropped).
+        setState((current) => ({
+          ...current,
+          status: 'running',
+          report: undefined,
+          checks: streamed.slice(),
+        }));
       };
       // The runner gets the code first, so the worker runs while the page does anything else.
       let started: Promise<RunReport>;
@@ -139,6 +145,7 @@ export function useRun(
       started
         .then(
           (report) => {
+            settled = true;
             clearTimeout(busy);
             if (frame !== undefined) cancelAnimationFrame(frame);
             if (token !== generation.current) return;
@@ -158,6 +165,7 @@ export function useRun(
             onReportRef.current(report);
           },
           (error: unknown) => {
+            settled = true;
             clearTimeout(busy);
             if (token !== generation.current) return;
             setState((current) => ({

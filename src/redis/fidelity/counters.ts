@@ -1,7 +1,7 @@
 /** Counter commands: INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT, with Redis's parsing and overflow rules. */
 import { ERR, replyError } from '../reply-error.ts';
 import { toText } from '../bytes.ts';
-import { getString, keyOf, update } from './keyspace.ts';
+import { getString, keyOf, markNotInt, update } from './keyspace.ts';
 import { addLongDouble, inInt64, intArg, intReply, parseInt64 } from './numbers.ts';
 import type { Arg, Ctx, FamilyModule, Reply } from './types.ts';
 
@@ -34,6 +34,8 @@ export const counters: FamilyModule = {
       const current = getString(ctx, key);
       const next = addLongDouble(current === undefined ? '0' : toText(current), toText(by));
       update(ctx, key, next);
+      // Redis stores the result as a plain string, never `int` encoded (OBJECT ENCODING).
+      markNotInt(ctx, key);
       return next;
     },
   },

@@ -1,9 +1,29 @@
 /** Keyspace commands: DEL, EXISTS, TYPE, RENAME, KEYS, SCAN, COPY, DBSIZE, FLUSHDB, ... */
 import { ERR, replyError } from '../reply-error.ts';
 import { toText } from '../bytes.ts';
-import { allKeys, exists, globMatch, keyOf, lookup, remove, replace, typeOf } from './keyspace.ts';
+import {
+  allKeys,
+  carryMeta,
+  exists,
+  globMatch,
+  keyOf,
+  lookup,
+  remove,
+  replace,
+  typeOf,
+} from './keyspace.ts';
 import { numArg, parseInt64 } from './numbers.ts';
-import { OK, Status, type Arg, type Ctx, type FamilyModule, type Reply } from './types.ts';
+import { dictOrder, dictScan } from './dict.ts';
+import { storedStream, streamOf } from './stream-value.ts';
+import {
+  OK,
+  Status,
+  type Arg,
+  type Ctx,
+  type FamilyModule,
+  type Reply,
+  type Value,
+} from './types.ts';
 
 function rename(ctx: Ctx, args: Arg[], nx: boolean): Reply {
   const src = keyOf(args[0]);
@@ -13,8 +33,9 @@ function rename(ctx: Ctx, args: Arg[], nx: boolean): Reply {
   if (src === dst) return nx ? 0 : OK;
   if (nx && exists(ctx, dst)) return 0;
   const ttl = ctx.store.expires.get(src);
-  remove(ctx, src);
   replace(ctx, dst, value);
+  carryMeta(ctx, src, ctx, dst);
+  remove(ctx, src);
   if (ttl !== undefined) ctx.store.expires.set(dst, ttl);
   return nx ? 1 : OK;
 }
@@ -38,34 +59,23 @@ export function parseScanOptions(args: Arg[], allowType: boolean) {
 }
 
 /** A cursor argument, read with strtoul as Redis does ("-1" wraps around, "" is 0). */
-export function cursorArg(arg: Arg): number {
+export function cursorArg(arg: Arg): bigint {
   const text = toText(arg);
   if (!/^([+-]?[0-9]+)?$/.test(text)) throw replyError('ERR invalid cursor');
-  if (text === '') return 0;
+  if (text === '') return 0n;
   const magnitude = BigInt(text.replace(/^[+-]/, ''));
   if (magnitude >= 2n ** 64n) throw replyError('ERR invalid cursor');
-  return Number(text.startsWith('-') && magnitude !== 0n ? 2n ** 64n - magnitude : magnitude);
+  return text.startsWith('-') && magnitude !== 0n ? 2n ** 64n - magnitude : magnitude;
 }
 
 /**
- * Cursor paging over a stable order. The cursor is an offset; Redis's is a hash-table position,
- * but both are opaque to callers, and small collections come back in one call with cursor 0.
+ * SCAN walks the keyspace as Redis's dict (dict.ts): reverse-binary cursor over hash buckets, so
+ * pages are uneven, MATCH and TYPE can leave them empty, and keys never come back sorted.
  */
-export function scanPage<T>(
-  items: T[],
-  cursor: number,
-  count: number,
-): { next: number; page: T[] } {
-  const page = items.slice(cursor, cursor + count);
-  const next = cursor + count >= items.length ? 0 : cursor + count;
-  return { next, page };
-}
-
 function scan(ctx: Ctx, args: Arg[]): Reply {
   const cursor = cursorArg(args[0]);
   const { match, count, type } = parseScanOptions(args.slice(1), true);
-  const keys = allKeys(ctx).sort();
-  const { next, page } = scanPage(keys, cursor, count);
+  const { next, page } = dictScan(allKeys(ctx), cursor, count);
   const out = page.filter(
     (k) =>
       (match === null || globMatch(match, k)) &&
@@ -83,30 +93,64 @@ function flush(ctx: Ctx, args: Arg[], all: boolean): Reply {
   return OK;
 }
 
+/** A target database argument of MOVE/COPY: its context, or Redis's errors. */
+function targetDb(ctx: Ctx, arg: Arg, int32: boolean): Ctx {
+  const db = parseInt64(arg);
+  if (db === null) throw replyError(ERR.notInteger);
+  if (int32 && (db < -(2n ** 31n) || db >= 2n ** 31n))
+    throw replyError('ERR value is out of range, value must between -2147483648 and 2147483647');
+  if (!ctx.hasDb(Number(db))) throw replyError('ERR DB index is out of range');
+  return Number(db) === ctx.conn.db ? ctx : ctx.dbCtx(Number(db));
+}
+
+/** Moves (or copies) a value with its TTL into another context's database. */
+function transfer(from: Ctx, to: Ctx, src: string, dst: string, value: Value): void {
+  const ttl = from.store.expires.get(src);
+  replace(to, dst, value);
+  carryMeta(from, src, to, dst);
+  if (ttl !== undefined) to.store.expires.set(dst, ttl);
+}
+
 function copy(ctx: Ctx, args: Arg[]): Reply {
   const src = keyOf(args[0]);
   const dst = keyOf(args[1]);
   let replaceDst = false;
+  let target = ctx;
   for (let i = 2; i < args.length; i++) {
     const opt = toText(args[i]).toLowerCase();
     if (opt === 'replace') replaceDst = true;
-    else if (opt === 'db' && i + 1 < args.length) {
-      const db = parseInt64(args[++i]);
-      if (db === null) throw replyError(ERR.notInteger);
-      if (Number(db) !== ctx.conn.db)
-        throw replyError("ERR cachelab's sandbox does not support 'copy' with DB");
-    } else throw replyError(ERR.syntax);
+    else if (opt === 'db' && i + 1 < args.length) target = targetDb(ctx, args[++i], false);
+    else throw replyError(ERR.syntax);
   }
-  if (src === dst) throw replyError('ERR source and destination objects are the same');
+  if (target === ctx && src === dst)
+    throw replyError('ERR source and destination objects are the same');
   const value = lookup(ctx, src);
   if (value === undefined) return 0;
-  if (exists(ctx, dst)) {
+  if (exists(target, dst)) {
     if (!replaceDst) return 0;
-    remove(ctx, dst);
+    remove(target, dst);
   }
-  replace(ctx, dst, value);
-  const ttl = ctx.store.expires.get(src);
-  if (ttl !== undefined) ctx.store.expires.set(dst, ttl);
+  // A stream is held by reference (stream-value.ts): COPY needs its own deep copy.
+  const stream = streamOf(value);
+  transfer(
+    ctx,
+    target,
+    src,
+    dst,
+    stream ? (storedStream(stream.clone()) as unknown as Value) : value,
+  );
+  return 1;
+}
+
+function move(ctx: Ctx, [keyArg, dbArg]: Arg[]): Reply {
+  const key = keyOf(keyArg);
+  const target = targetDb(ctx, dbArg, true);
+  if (target === ctx) throw replyError('ERR source and destination objects are the same');
+  const value = lookup(ctx, key);
+  if (value === undefined) return 0;
+  if (exists(target, key)) return 0;
+  transfer(ctx, target, key, key, value);
+  remove(ctx, key);
   return 1;
 }
 
@@ -126,7 +170,7 @@ export const keys: FamilyModule = {
     renamenx: (ctx, args) => rename(ctx, args, true),
     keys: (ctx, [pattern]) => {
       const p = toText(pattern);
-      return allKeys(ctx).filter((k) => globMatch(p, k));
+      return dictOrder(allKeys(ctx)).filter((k) => globMatch(p, k));
     },
     scan,
     randomkey: (ctx) => {
@@ -137,5 +181,6 @@ export const keys: FamilyModule = {
     flushdb: (ctx, args) => flush(ctx, args, false),
     flushall: (ctx, args) => flush(ctx, args, true),
     copy,
+    move,
   },
 };

@@ -3,6 +3,7 @@ import { ERR, replyError } from '../reply-error.ts';
 import { toText } from '../bytes.ts';
 import { getList, keyOf, update } from './keyspace.ts';
 import { numArg, parseInt64 } from './numbers.ts';
+import { parseMpopCount, parseNumkeys } from './zset-algebra.ts';
 import { OK, type Arg, type Ctx, type FamilyModule, type Handler, type Reply } from './types.ts';
 
 function push(left: boolean, onlyIfExists: boolean): Handler {
@@ -207,5 +208,19 @@ export const lists: FamilyModule = {
       return lmove(ctx, src, dst, f, t);
     },
     rpoplpush: (ctx, [src, dst]) => lmove(ctx, src, dst, 'right', 'left'),
+    lmpop: (ctx, args) => {
+      const { keys, rest } = parseNumkeys(args);
+      const where = toText(rest[0] ?? '').toLowerCase();
+      if (where !== 'left' && where !== 'right') throw replyError(ERR.syntax);
+      const count = parseMpopCount(rest.slice(1));
+      for (const key of keys) {
+        const list = getList(ctx, key);
+        if (list === undefined || list.length === 0) continue;
+        const taken = where === 'left' ? list.splice(0, count) : list.splice(-count).reverse();
+        update(ctx, key, list);
+        return [key, taken];
+      }
+      return null;
+    },
   },
 };

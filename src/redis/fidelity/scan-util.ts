@@ -1,28 +1,25 @@
 /** HSCAN, SSCAN and ZSCAN share cursor parsing, MATCH and paging with SCAN. */
-import { cursorArg, parseScanOptions, scanPage } from './keys.ts';
+import { cursorArg, parseScanOptions } from './keys.ts';
 import { globMatch } from './keyspace.ts';
+import { dictScan } from './dict.ts';
 import type { Arg, Reply } from './types.ts';
 
 /**
- * Small collections (Redis's listpack/intset encodings) come back whole with cursor 0,
- * whatever COUNT says, as Redis does; larger ones are paged by COUNT.
+ * One page of a collection. Compact encodings (listpack, intset) come back whole with cursor 0,
+ * whatever the cursor and COUNT say, in their stored order, as Redis does. Hashtable and skiplist
+ * encodings are walked like Redis's dict (dict.ts): COUNT is a hint, pages are uneven and can be
+ * empty after MATCH while the cursor goes on.
  */
-export function scanCollection<T>(
+export function scanCollection(
   args: Arg[],
-  items: T[] | undefined,
-  nameOf: (item: T) => string,
-  render: (item: T) => Reply[],
-  smallSize: number,
+  names: string[] | undefined,
+  compact: boolean,
+  render: (name: string) => Reply[],
 ): Reply {
   const cursor = cursorArg(args[0]);
   const { match, count } = parseScanOptions(args.slice(1), false);
-  if (items === undefined) return ['0', []];
-  const { next, page } =
-    items.length <= smallSize
-      ? { next: 0, page: cursor === 0 ? items : [] }
-      : scanPage(items, cursor, count);
-  const out = page
-    .filter((item) => match === null || globMatch(match, nameOf(item)))
-    .flatMap(render);
+  if (names === undefined) return ['0', []];
+  const { next, page } = compact ? { next: 0n, page: names } : dictScan(names, cursor, count);
+  const out = page.filter((name) => match === null || globMatch(match, name)).flatMap(render);
   return [String(next), out];
 }

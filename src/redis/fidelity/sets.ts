@@ -1,7 +1,16 @@
 /** Set commands: SADD, SREM, SMEMBERS, SISMEMBER, SCARD, SPOP, SRANDMEMBER, algebra, SMOVE, SSCAN. */
 import { ERR, replyError } from '../reply-error.ts';
 import { toText } from '../bytes.ts';
-import { getSet, keyOf, lookup, remove, replace, update } from './keyspace.ts';
+import {
+  getSet,
+  keyOf,
+  lookup,
+  remove,
+  replace,
+  setEncodingAt,
+  setOrder,
+  update,
+} from './keyspace.ts';
 import { numArg, parseInt64 } from './numbers.ts';
 import { scanCollection } from './scan-util.ts';
 import type { Arg, Ctx, FamilyModule, Handler, Reply } from './types.ts';
@@ -18,8 +27,12 @@ function combine(ctx: Ctx, keys: Arg[], op: Algebra): Set<string> {
   return new Set([...(first ?? [])].filter((m) => rest.every((s) => s!.has(m))));
 }
 
+/**
+ * SINTER walks its smallest set and replies in that walk's order; SUNION and SDIFF build a new
+ * set and reply in its order. Both are the order of a set holding the result.
+ */
 function algebra(op: Algebra): Handler {
-  return (ctx, keys) => [...combine(ctx, keys, op)];
+  return (ctx, keys) => setOrder(combine(ctx, keys, op));
 }
 
 function algebraStore(op: Algebra): Handler {
@@ -52,7 +65,8 @@ function spop(ctx: Ctx, args: Arg[]): Reply {
   const key = keyOf(args[0]);
   const set = getSet(ctx, key);
   if (set === undefined) return count === null ? null : [];
-  const taken = shuffled([...set]).slice(0, count ?? 1);
+  const taken =
+    count !== null && count >= set.size ? setOrder(set) : shuffled([...set]).slice(0, count ?? 1);
   for (const m of taken) set.delete(m);
   update(ctx, key, set);
   return count === null ? taken[0] : taken;
@@ -65,6 +79,8 @@ function srandmember(ctx: Ctx, args: Arg[]): Reply {
   if (set === undefined) return count === null ? null : [];
   const members = [...set];
   if (count === null) return members[Math.floor(Math.random() * members.length)];
+  // Redis replies with the whole set, in its order, when the count covers it (CASE 2).
+  if (count >= members.length) return setOrder(set);
   if (count >= 0) return shuffled(members).slice(0, count);
   return Array.from({ length: -count }, () => members[Math.floor(Math.random() * members.length)]);
 }
@@ -113,7 +129,11 @@ export const sets: FamilyModule = {
       if (removed) update(ctx, key, set);
       return removed;
     },
-    smembers: (ctx, [key]) => [...(getSet(ctx, keyOf(key)) ?? [])],
+    smembers: (ctx, [keyArg]) => {
+      const key = keyOf(keyArg);
+      const set = getSet(ctx, key);
+      return set ? setOrder(set, setEncodingAt(ctx, key, set)) : [];
+    },
     sismember: (ctx, [key, m]) => (getSet(ctx, keyOf(key))?.has(toText(m)) ? 1 : 0),
     smismember: (ctx, [key, ...ms]) => {
       const set = getSet(ctx, keyOf(key));
@@ -147,13 +167,8 @@ export const sets: FamilyModule = {
     },
     sscan: (ctx, [key, ...rest]) => {
       const set = getSet(ctx, keyOf(key));
-      return scanCollection(
-        rest,
-        set && [...set],
-        (m) => m,
-        (m) => [m],
-        128,
-      );
+      const compact = set !== undefined && setEncodingAt(ctx, keyOf(key), set) === 'intset';
+      return scanCollection(rest, set && (compact ? setOrder(set) : [...set]), compact, (m) => [m]);
     },
   },
 };

@@ -1,13 +1,13 @@
 /** Sorted-set commands: ZADD with every flag, ZINCRBY, ZRANGE in all its forms, ranks, removals, pops, ZSCAN. */
 import { ERR, replyError } from '../reply-error.ts';
 import { compareBytes, toText } from '../bytes.ts';
-import { getZset, keyOf, update } from './keyspace.ts';
+import { getZset, keyOf, remove, replace, update, zsetEncodingAt } from './keyspace.ts';
 import { doubleArg, formatDouble, numArg, parseDouble, parseInt64 } from './numbers.ts';
 import { scanCollection } from './scan-util.ts';
 import type { Arg, Ctx, FamilyModule, Handler, Reply, ZMember } from './types.ts';
 
 /** Redis's order: by score, then by member bytes. */
-function sorted(z: Map<string, ZMember> | undefined): ZMember[] {
+export function sorted(z: Map<string, ZMember> | undefined): ZMember[] {
   return [...(z?.values() ?? [])].sort(
     (a, b) => a.score - b.score || compareBytes(a.value, b.value),
   );
@@ -131,11 +131,12 @@ function rankSlice<T>(items: T[], startArg: Arg, endArg: Arg): T[] {
 
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';
 
-/** zrangeGenericCommand from t_zset.c. `args` start at the key. */
+/** zrangeGenericCommand from t_zset.c. `args` start at the key; ZRANGESTORE passes `dst`. */
 function zrangeGeneric(
   ctx: Ctx,
   args: Arg[],
   fixed: { type: RangeType; reverse: boolean | null },
+  dst?: string,
 ): Reply {
   let type = fixed.type;
   let reverse = fixed.reverse;
@@ -145,7 +146,7 @@ function zrangeGeneric(
   for (let j = 3; j < args.length; j++) {
     const opt = toText(args[j]).toLowerCase();
     const left = args.length - j - 1;
-    if (opt === 'withscores') withscores = true;
+    if (opt === 'withscores' && dst === undefined) withscores = true;
     else if (opt === 'limit' && left >= 2) {
       offset = numArg(args[j + 1]);
       limit = numArg(args[j + 2]);
@@ -188,10 +189,15 @@ function zrangeGeneric(
     };
   }
   const z = getZset(ctx, keyOf(args[0]));
-  if (z === undefined) return [];
   const ordered = sorted(z);
   if (reverse) ordered.reverse();
-  return withScores(pick(ordered), withscores);
+  const picked = z === undefined ? [] : pick(ordered);
+  if (dst !== undefined) {
+    if (picked.length === 0) remove(ctx, dst);
+    else replace(ctx, dst, new Map(picked.map((m) => [m.value, { ...m }])));
+    return picked.length;
+  }
+  return withScores(picked, withscores);
 }
 
 function zadd(ctx: Ctx, args: Arg[], forcedIncr: boolean): Reply {
@@ -322,6 +328,8 @@ export const sortedSets: FamilyModule = {
     zrevrangebyscore: (ctx, args) => zrangeGeneric(ctx, args, { type: 'score', reverse: true }),
     zrangebylex: (ctx, args) => zrangeGeneric(ctx, args, { type: 'lex', reverse: false }),
     zrevrangebylex: (ctx, args) => zrangeGeneric(ctx, args, { type: 'lex', reverse: true }),
+    zrangestore: (ctx, [dst, ...args]) =>
+      zrangeGeneric(ctx, args, { type: 'auto', reverse: null }, keyOf(dst)),
     zrank: rank(false),
     zrevrank: rank(true),
     zrem: (ctx, [keyArg, ...members]) => {
@@ -349,12 +357,12 @@ export const sortedSets: FamilyModule = {
     zpopmax: zpop(true),
     zscan: (ctx, [key, ...rest]) => {
       const z = getZset(ctx, keyOf(key));
+      const compact = z !== undefined && zsetEncodingAt(ctx, keyOf(key), z) === 'listpack';
       return scanCollection(
         rest,
-        z && sorted(z),
-        (m) => m.value,
-        (m) => [m.value, formatDouble(m.score)],
-        128,
+        z && (compact ? sorted(z).map((m) => m.value) : [...z.keys()]),
+        compact,
+        (m) => [m, formatDouble(z!.get(m)!.score)],
       );
     },
   },

@@ -1,7 +1,17 @@
 /** String commands: GET, SET and its options, MGET/MSET, GETEX, GETDEL, APPEND, STRLEN, ranges. */
 import { ERR, replyError } from '../reply-error.ts';
 import { byteLength, fromBytes, toBytes, toText } from '../bytes.ts';
-import { exists, getString, keyOf, lookup, remove, replace, typeOf, update } from './keyspace.ts';
+import {
+  exists,
+  getString,
+  keyOf,
+  lookup,
+  markRawString,
+  remove,
+  replace,
+  typeOf,
+  update,
+} from './keyspace.ts';
 import { intArg } from './numbers.ts';
 import { setExpireDeadline, type ExpireUnit } from './expire-time.ts';
 import { OK, type Arg, type Ctx, type FamilyModule, type Reply } from './types.ts';
@@ -131,6 +141,7 @@ function setrange(ctx: Ctx, args: Arg[]): Reply {
   out.set(old);
   out.set(value, offset);
   update(ctx, key, fromBytes(out));
+  markRawString(ctx, key);
   return out.length;
 }
 
@@ -186,6 +197,7 @@ export const strings: FamilyModule = {
       out.set(a);
       out.set(b, a.length);
       update(ctx, keyOf(key), fromBytes(out));
+      markRawString(ctx, keyOf(key));
       return out.length;
     },
     strlen: (ctx, [key]) => {

@@ -1,13 +1,24 @@
 /**
- * The page side of the browser runner: starts module workers, keeps a warmed spare, enforces the
- * hard timeout and turns whatever the worker says (after zod parsing) into a RunReport.
+ * The page side of the browser runner: module workers under the shared supervisor
+ * (../supervisor.ts), a warmed spare, and the page's proof of the worker's security header.
  *
- * The worker decides nothing the page trusts blindly: every message is parsed, and only messages
- * carrying the id of the run in flight count. Learner code cannot post messages at all (its
- * Compartment has no `postMessage`); the checks here are the second wall.
+ * The supervisor holds the rules both hosts share (start-up deadline, hard timeout counted from
+ * the worker's acknowledgement, error kinds, size caps, late messages ignored, a ping after each
+ * run). This module only adapts a `Worker` to its endpoint and keeps two of them: when one is
+ * recycled the spare takes over at once, so the learner never waits for a start-up twice.
  */
-import { fromWorkerSchema, type FromWorker, type ToWorker } from '../protocol.ts';
-import type { CheckResult, RunErrorKind, RunReport } from '../report.ts';
+import workerUrl from './worker.ts?worker&url';
+import type { ToWorker } from '../protocol.ts';
+import type { CheckResult, RunReport } from '../report.ts';
+import {
+  RunnerUnavailableError,
+  Supervisor,
+  type EndpointFailure,
+  type WorkerEndpoint,
+} from '../supervisor.ts';
+import { checkWorkerCsp } from './csp-check.ts';
+
+export { RunnerUnavailableError };
 
 /** The part of `Worker` the client uses, so tests can inject a fake. */
 export interface WorkerLike {
@@ -27,12 +38,17 @@ export interface WorkerLike {
 export interface RunnerClientOptions {
   /** Makes a worker; defaults to the real module worker. Tests inject a fake here. */
   createWorker?: () => WorkerLike;
-  /** Whole-run hard timeout in ms (default 3000). */
+  /** Whole-run hard timeout in ms, counted from the worker's acknowledgement (default 3000). */
   runTimeoutMs?: number;
   /** How long a worker may take to report `ready` (default 20000). */
   startupTimeoutMs?: number;
   /** Keep a second, warmed worker to swap in after a timeout or crash (default true). */
   spare?: boolean;
+  /**
+   * Proves the worker's security header before any learner code runs; resolves to a reason to
+   * refuse. Defaults to the HEAD check of the real worker script (none for an injected worker).
+   */
+  checkCsp?: () => Promise<string | undefined>;
 }
 
 /** Runs learner code in the browser runner. */
@@ -51,253 +67,128 @@ export interface RunnerClient {
   dispose(): void;
 }
 
-/** The runner cannot run code at all: the worker failed to start or reported a fatal problem. */
-export class RunnerUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunnerUnavailableError';
-  }
-}
-
 const DEFAULT_RUN_TIMEOUT_MS = 3000;
 const DEFAULT_STARTUP_TIMEOUT_MS = 20_000;
-/** Run errors after which the worker's state can't be trusted, so it is replaced. */
-const RECYCLE_AFTER: ReadonlySet<RunErrorKind> = new Set(['timeout', 'memory', 'violation']);
 
 function defaultCreateWorker(): WorkerLike {
-  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  return new Worker(workerUrl, { type: 'module' });
 }
 
-interface PendingRun {
-  runId: string;
-  onCheck?: (index: number, result: CheckResult) => void;
-  checks: CheckResult[];
-  resolve: (report: RunReport) => void;
-  /** Ends the run because the worker died; the reason becomes the report's error. */
-  abort: (kind: RunErrorKind, message: string) => void;
-  /** Ends the run without a report, because the client was disposed. */
-  cancel: () => void;
+/** A Worker as the supervisor's endpoint. */
+export function workerEndpoint(worker: WorkerLike): WorkerEndpoint {
+  return {
+    post: (message) => worker.postMessage(message),
+    onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data)),
+    onError: (listener) => {
+      worker.addEventListener('error', (event) => listener(classifyCrash(errorMessage(event))));
+      worker.addEventListener('messageerror', () =>
+        listener({
+          kind: 'violation',
+          message: 'The runner sent a message that could not be read.',
+        }),
+      );
+    },
+    terminate: () => worker.terminate(),
+  };
 }
 
-/** One worker and what the client knows about it. */
-class Slot {
-  readonly ready: Promise<number>;
-  /** The worker's start-up time once it is ready; lets a run on an idle worker post at once. */
-  readyMs: number | undefined;
-  /** Runs go to the worker one at a time; each waits for the one before. */
-  private queue: Promise<unknown>;
-  /** Runs accepted and not yet settled. */
-  private unsettled = 0;
-  private pending: PendingRun | undefined;
-  private dead = false;
-  private failReady!: (error: RunnerUnavailableError) => void;
-
-  constructor(
-    private readonly worker: WorkerLike,
-    startupTimeoutMs: number,
-    private readonly newRunId: () => string,
-    private readonly onDeath: (slot: Slot) => void,
-  ) {
-    let resolveReady!: (startupMs: number) => void;
-    this.ready = new Promise<number>((resolve, reject) => {
-      resolveReady = resolve;
-      this.failReady = reject;
-    });
-    // A slot whose start-up fails may never be awaited (a spare); don't report that as unhandled.
-    this.ready.catch(() => undefined);
-    const startupTimer = setTimeout(
-      () => this.fail(`The runner did not start within ${Math.round(startupTimeoutMs / 1000)} s.`),
-      startupTimeoutMs,
-    );
-    this.ready.then(
-      (startupMs) => {
-        clearTimeout(startupTimer);
-        this.readyMs = startupMs;
-      },
-      () => clearTimeout(startupTimer),
-    );
-
-    worker.addEventListener('message', (event) => {
-      const parsed = fromWorkerSchema.safeParse(event.data);
-      if (parsed.success) this.receive(parsed.data, resolveReady);
-    });
-    worker.addEventListener('error', (event) => {
-      const message = errorEventMessage(event);
-      if (this.pending) this.pending.abort(...classifyCrash(message));
-      else this.fail(`The runner stopped: ${message}`);
-    });
-    this.queue = this.ready;
-  }
-
-  /** Queues a run; resolves with its report (or a timeout report). */
-  run(
-    lesson: string,
-    source: string,
-    onCheck: PendingRun['onCheck'],
-    timeoutMs: number,
-  ): Promise<RunReport> {
-    // An idle, ready worker gets the message now, not after a microtask hop: the worker then
-    // runs while the page renders "Running…" instead of after it.
-    const idle = this.readyMs !== undefined && this.unsettled === 0;
-    const result = idle
-      ? this.start(lesson, source, onCheck, timeoutMs)
-      : this.queue.then(() => this.start(lesson, source, onCheck, timeoutMs));
-    this.unsettled += 1;
-    this.queue = result.catch(() => undefined);
-    this.queue.then(() => (this.unsettled -= 1));
-    return result;
-  }
-
-  /** Stops the worker for good; a run in flight rejects with RunnerUnavailableError. */
-  terminate(): void {
-    if (this.dead) return;
-    this.dead = true;
-    this.worker.terminate();
-    this.failReady(new RunnerUnavailableError('The runner was stopped.'));
-    this.pending?.cancel();
-  }
-
-  get isDead(): boolean {
-    return this.dead;
-  }
-
-  private start(
-    lesson: string,
-    source: string,
-    onCheck: PendingRun['onCheck'],
-    timeoutMs: number,
-  ): Promise<RunReport> {
-    if (this.dead) return Promise.reject(new RunnerUnavailableError('The runner was stopped.'));
-    const runId = this.newRunId();
-    const startedAt = performance.now();
-    return new Promise<RunReport>((resolve, reject) => {
-      const checks: CheckResult[] = [];
-      const seconds = Math.round(timeoutMs / 100) / 10;
-      const timer = setTimeout(() => abort('timeout', `timed out after ${seconds} s`), timeoutMs);
-      const finish = (report: RunReport) => {
-        clearTimeout(timer);
-        this.pending = undefined;
-        resolve(report);
-      };
-      const cancel = () => {
-        clearTimeout(timer);
-        this.pending = undefined;
-        reject(new RunnerUnavailableError('The runner was stopped.'));
-      };
-      const abort = (kind: RunErrorKind, text: string) => {
-        finish({
-          lesson,
-          passed: false,
-          checks: checks.filter(Boolean),
-          error: { kind, message: text },
-          console: '',
-          durationMs: performance.now() - startedAt,
-        });
-        this.die();
-      };
-      this.pending = { runId, onCheck, checks, resolve: finish, abort, cancel };
-      this.worker.postMessage({ type: 'run', runId, lesson, source });
-    });
-  }
-
-  private receive(message: FromWorker, resolveReady: (startupMs: number) => void): void {
-    switch (message.type) {
-      case 'ready':
-        resolveReady(message.startupMs);
-        return;
-      case 'fatal':
-        this.fail(message.message);
-        return;
-      case 'check': {
-        const pending = this.pending;
-        if (!pending || message.runId !== pending.runId) return;
-        pending.checks[message.index] = message.result;
-        pending.onCheck?.(message.index, message.result);
-        return;
-      }
-      case 'done': {
-        const pending = this.pending;
-        if (!pending || message.runId !== pending.runId) return;
-        pending.resolve(message.report);
-        if (message.report.error && RECYCLE_AFTER.has(message.report.error.kind)) this.die();
-      }
-    }
-  }
-
-  /** The worker can't be used any more: fail start-up (or the run in flight) and hand it back. */
-  private fail(message: string): void {
-    this.failReady(new RunnerUnavailableError(message));
-    this.pending?.abort('violation', message);
-    this.die();
-  }
-
-  private die(): void {
-    if (this.dead) return;
-    this.terminate();
-    this.onDeath(this);
-  }
-}
-
-function errorEventMessage(event: Event): string {
+function errorMessage(event: Event): string {
   const message = (event as ErrorEvent).message;
   return typeof message === 'string' && message !== ''
     ? message
     : 'the worker stopped unexpectedly';
 }
 
-/** A worker that dies mid-run either ran out of memory or broke out of the sandbox's control. */
-function classifyCrash(message: string): [RunErrorKind, string] {
+/** A worker that dies mid-run either ran out of memory or crashed. */
+function classifyCrash(message: string): EndpointFailure {
   if (/out of memory|allocation failed|invalid (array|string) length/i.test(message)) {
-    return ['memory', 'ran out of memory'];
+    return { kind: 'memory', message: 'Your code ran out of memory, so it was stopped.' };
   }
-  return ['violation', `the runner stopped unexpectedly: ${message}`];
-}
-
-let runCounter = 0;
-function newRunId(): string {
-  runCounter += 1;
-  const random = globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2);
-  return `run-${runCounter}-${random}`;
+  return { kind: 'crashed', message: `The runner stopped unexpectedly: ${message}` };
 }
 
 /** Creates the page's runner client. Nothing starts until `warm` or `run` is called. */
 export function createRunnerClient(options: RunnerClientOptions = {}): RunnerClient {
   const createWorker = options.createWorker ?? defaultCreateWorker;
+  const checkCsp =
+    options.checkCsp ??
+    (options.createWorker ? undefined : () => checkWorkerCsp(new URL(workerUrl, location.href)));
   const runTimeoutMs = options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   const keepSpare = options.spare ?? true;
 
-  let active: Slot | undefined;
-  let spare: Slot | undefined;
+  let active: Supervisor | undefined;
+  let spare: Supervisor | undefined;
   let startupMs: number | undefined;
   let disposed = false;
+  /** The header only has to be proved once per page; every worker waits for the same answer. */
+  let csp: Promise<string | undefined> | undefined;
+  /** Runs go one at a time. */
+  let queue: Promise<unknown> = Promise.resolve();
 
-  const onDeath = (slot: Slot) => {
-    if (slot === active) {
-      active = spare;
-      spare = undefined;
-    } else if (slot === spare) {
-      spare = undefined;
-    }
+  const start = (): Supervisor => {
+    if (checkCsp) csp ??= checkCsp();
+    const supervisor = new Supervisor(workerEndpoint(createWorker()), {
+      startupTimeoutMs,
+      hardTimeoutMs: runTimeoutMs,
+      ...(csp ? { gate: csp } : {}),
+    });
+    supervisor.onDeath(() => {
+      if (supervisor === active) {
+        active = spare;
+        spare = undefined;
+      } else if (supervisor === spare) {
+        spare = undefined;
+      }
+    });
+    return supervisor;
   };
-
-  const startSlot = (): Slot => new Slot(createWorker(), startupTimeoutMs, newRunId, onDeath);
 
   const ensureSpare = () => {
-    if (keepSpare && !disposed && (!spare || spare.isDead)) spare = startSlot();
+    if (keepSpare && !disposed && (!spare || spare.isDead)) spare = start();
   };
 
-  const ensureActive = (): Slot => {
+  const ensureActive = (): Supervisor => {
     if (!active || active.isDead) {
-      const slot = startSlot();
-      active = slot;
+      const supervisor = start();
+      active = supervisor;
       // The spare starts once the active worker is ready, so the two never compete for the CPU
       // while the learner waits for the first one.
-      slot.ready.then(ensureSpare, () => undefined);
+      supervisor.ready.then(ensureSpare, () => undefined);
     } else {
       ensureSpare();
     }
     return active;
+  };
+
+  const runNow = async (
+    first: Supervisor,
+    lesson: string,
+    source: string,
+    onCheck?: (index: number, result: CheckResult) => void,
+  ): Promise<RunReport> => {
+    const listener = onCheck ? { onCheck } : undefined;
+    let supervisor = first.isDead && first.readyMs !== undefined ? ensureActive() : first;
+    let report: RunReport;
+    try {
+      startupMs = supervisor.readyMs ?? (await supervisor.ready);
+      report = await supervisor.run(lesson, source, listener);
+    } catch (error) {
+      // The worker was ready but could not take this run (it died while idle, or was still busy
+      // with the last run's leftovers): use the spare. No learner time was counted.
+      if (
+        !(error instanceof RunnerUnavailableError) ||
+        disposed ||
+        supervisor.readyMs === undefined
+      )
+        throw error;
+      supervisor = ensureActive();
+      startupMs = await supervisor.ready;
+      report = await supervisor.run(lesson, source, listener);
+    }
+    // A recycled worker was replaced by the spare; start the next spare now, not at next run.
+    if (supervisor.isDead && !disposed) ensureActive();
+    return report;
   };
 
   return {
@@ -306,24 +197,18 @@ export function createRunnerClient(options: RunnerClientOptions = {}): RunnerCli
       ensureActive();
     },
 
-    async run(lesson, source, onCheck) {
+    run(lesson, source, onCheck) {
+      // An idle worker gets the message in this task, with no hop: the worker then runs while
+      // the page renders instead of after it.
       disposed = false;
-      let slot = ensureActive();
-      startupMs = slot.readyMs ?? (await slot.ready);
-      let report: RunReport;
-      try {
-        report = await slot.run(lesson, source, onCheck, runTimeoutMs);
-      } catch (error) {
-        // The worker was ready but died before this run began (e.g. it crashed while idle, or the
-        // run queued before this one timed out): use the spare.
-        if (!(error instanceof RunnerUnavailableError) || disposed) throw error;
-        slot = ensureActive();
-        startupMs = await slot.ready;
-        report = await slot.run(lesson, source, onCheck, runTimeoutMs);
-      }
-      // A recycled worker was replaced by the spare; start the next spare now, not at next run.
-      if (slot.isDead && !disposed) ensureActive();
-      return report;
+      const idle = active?.isIdle === true;
+      // The worker starts now even when the run has to queue, so start-up overlaps the wait.
+      const supervisor = ensureActive();
+      const result = idle
+        ? runNow(supervisor, lesson, source, onCheck)
+        : queue.then(() => runNow(supervisor, lesson, source, onCheck));
+      queue = result.catch(() => undefined);
+      return result;
     },
 
     get startupMs() {
@@ -332,10 +217,10 @@ export function createRunnerClient(options: RunnerClientOptions = {}): RunnerCli
 
     dispose() {
       disposed = true;
-      active?.terminate();
-      spare?.terminate();
+      const workers = [active, spare];
       active = undefined;
       spare = undefined;
+      for (const supervisor of workers) supervisor?.terminate();
     },
   };
 }

@@ -1,0 +1,180 @@
+// npm run bench:cli (also run by npm run bench): how fast the *installed* CLI grades, against the
+// targets of the CI-scale issue. It builds dist-cli/ (as `npm pack` does) and runs the bin with
+// CACHELAB_BUILD=1, which is what an installed package runs.
+//
+//   one file: `cachelab grade <downloaded file> --json`, a fresh process each time, median of N,
+//             against `node -e 0` on the same machine (target ≤ 0.3 s);
+//   batch:    1,000 mixed submissions (solutions, starters and syntax errors, across
+//             every lesson) in one `cachelab grade <folder> --json` (target ≤ 30 s), every
+//             verdict checked.
+//
+// Prints a table and writes bench-results/bench-cli.json. A benchmark, not a test: it never
+// fails on a target (it exits 1 only if a verdict is wrong).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin/cachelab.mjs');
+const { values: flags } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    submissions: { type: 'string' },
+    'no-build': { type: 'boolean' },
+  },
+});
+const RUNS = Math.max(3, Number(flags.runs ?? 11));
+const SUBMISSIONS = Math.max(10, Number(flags.submissions ?? 1000));
+const TARGETS = { oneFileMs: 300, batchMs: 30_000 };
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+function timed(command, args, options = {}) {
+  const started = performance.now();
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    ...options,
+  });
+  return { ...result, ms: performance.now() - started };
+}
+
+/** The header "Download my code" writes (src/progress/download-header.ts). */
+const header = (lesson) =>
+  `// cachelab lesson: ${lesson} (course: cachelab)\n// Grade it with: npx cachelab grade ${lesson}.ts\n// (once per folder: npm install --save-dev cachelab)\n`;
+
+async function benchCli() {
+  if (!flags['no-build']) {
+    console.error('bench:cli: building dist-cli/…');
+    execFileSync(process.execPath, [path.join(root, 'scripts/build-cli.mjs')], {
+      stdio: 'inherit',
+    });
+  }
+  const env = { ...process.env, CACHELAB_BUILD: '1' };
+  const work = mkdtempSync(path.join(tmpdir(), 'cachelab-bench-cli-'));
+  try {
+    const lessonsDir = path.join(root, 'lessons');
+    const lessons = readdirSync(lessonsDir)
+      .filter((d) => /^\d+-/.test(d))
+      .map((folder) => {
+        const read = (name) => readFileSync(path.join(lessonsDir, folder, name), 'utf8');
+        return {
+          slug: folder.replace(/^\d+-/, ''),
+          solution: read('solution.ts'),
+          starter: read('starter.ts'),
+        };
+      });
+
+    // One file, a fresh process each time.
+    const first = lessons[0];
+    const file = path.join(work, `${first.slug}.ts`);
+    writeFileSync(file, header(first.slug) + first.solution);
+    const node0 = [];
+    const grades = [];
+    for (let i = 0; i < RUNS; i++) {
+      node0.push(timed(process.execPath, ['-e', '0']).ms);
+      const run = timed(process.execPath, [bin, 'grade', file, '--json'], { env, cwd: work });
+      if (run.status !== 0) throw new Error(`grade of one file failed: ${run.stdout}${run.stderr}`);
+      grades.push(run.ms);
+    }
+
+    // A batch of mixed submissions.
+    const subs = path.join(work, 'submissions');
+    const expected = new Map();
+    const kinds = ['solution', 'starter', 'solution', 'broken'];
+    for (let i = 0; i < SUBMISSIONS; i++) {
+      const lesson = lessons[i % lessons.length];
+      const kind = kinds[Math.floor(i / lessons.length) % kinds.length];
+      const code = {
+        solution: lesson.solution,
+        starter: lesson.starter,
+        broken: 'export function oops( {\n',
+      }[kind];
+      const name = path.join(`learner-${String(i).padStart(4, '0')}`, `${lesson.slug}.ts`);
+      mkdirSync(path.join(subs, path.dirname(name)), { recursive: true });
+      writeFileSync(path.join(subs, name), header(lesson.slug) + code);
+      expected.set(path.join('submissions', name), kind === 'solution');
+    }
+    const batch = timed(process.execPath, [bin, 'grade', 'submissions', '--json'], {
+      env,
+      cwd: work,
+    });
+    const json = JSON.parse(batch.stdout || '{"submissions": []}');
+    const wrongVerdicts = json.submissions.filter((s) => expected.get(s.file) !== s.passed);
+
+    const result = {
+      date: new Date().toISOString(),
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: availableParallelism(),
+        node: process.versions.node,
+        loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
+      },
+      targets: TARGETS,
+      oneFile: {
+        runs: RUNS,
+        medianMs: Math.round(median(grades)),
+        nodeE0MedianMs: Math.round(median(node0)),
+        ratio: Math.round((median(grades) / median(node0)) * 10) / 10,
+      },
+      batch: {
+        submissions: SUBMISSIONS,
+        wallMs: Math.round(batch.ms),
+        exitCode: batch.status,
+        graded: json.submissions.length,
+        wrongVerdicts: wrongVerdicts.length,
+        perSubmissionMs: Math.round((batch.ms / SUBMISSIONS) * 10) / 10,
+      },
+    };
+    return { result, wrongVerdicts };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const { result, wrongVerdicts } = await benchCli();
+const ok = (value, target) => (value <= target ? 'ok' : 'over');
+const rows = [
+  ['Figure', 'Value', 'Target', ''],
+  [
+    `\`cachelab grade\` one file, fresh process, median of ${result.oneFile.runs}`,
+    `${result.oneFile.medianMs} ms (${result.oneFile.ratio}× \`node -e 0\` = ${result.oneFile.nodeE0MedianMs} ms)`,
+    `≤ ${TARGETS.oneFileMs} ms`,
+    ok(result.oneFile.medianMs, TARGETS.oneFileMs),
+  ],
+  [
+    `\`cachelab grade\` ${result.batch.submissions} mixed submissions, one process`,
+    `${(result.batch.wallMs / 1000).toFixed(1)} s (${result.batch.perSubmissionMs} ms each; ${result.batch.wrongVerdicts} wrong verdicts)`,
+    `≤ ${TARGETS.batchMs / 1000} s`,
+    ok(result.batch.wallMs, TARGETS.batchMs),
+  ],
+];
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const [i, row] of rows.entries()) {
+  console.log(
+    row
+      .map((cell, j) => cell.padEnd(widths[j]))
+      .join('  ')
+      .trimEnd(),
+  );
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+}
+console.log(
+  `Machine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}, load average at end ${result.machine.loadAverageAtEnd.join(' / ')}`,
+);
+mkdirSync(path.join(root, 'bench-results'), { recursive: true });
+writeFileSync(
+  path.join(root, 'bench-results/bench-cli.json'),
+  `${JSON.stringify(result, null, 2)}\n`,
+);
+console.log('Wrote bench-results/bench-cli.json');
+if (wrongVerdicts.length > 0) {
+  console.error(`bench:cli: ${wrongVerdicts.length} wrong verdicts, e.g. ${wrongVerdicts[0].file}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,166 @@
+// npm run test:pack: the package as a course author or CI gets it. Packs the repository (which
+// builds dist-cli/ through `prepack`), installs the tarball in an empty folder, and drives the
+// installed `npx cachelab` there: grade a downloaded file without --lesson, batch-grade a folder
+// of mixed submissions with --json and --reporter junit (every verdict checked), verify, new, cli.
+// Exits 1 on the first thing that is wrong. Slower than the unit suite, so it runs on its own.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(path.join(tmpdir(), 'cachelab-pack-'));
+const keep = process.argv.includes('--keep');
+let failures = 0;
+
+function check(ok, what, detail = '') {
+  console.log(`${ok ? '✓' : '✗'} ${what}${!ok && detail ? `\n    ${detail}` : ''}`);
+  if (!ok) failures++;
+}
+
+function run(cwd, args) {
+  const started = performance.now();
+  const result = spawnSync('npx', ['--no-install', 'cachelab', ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { ...result, ms: performance.now() - started };
+}
+
+/** The header "Download my code" writes (src/progress/download-header.ts). */
+const header = (lesson) =>
+  `// cachelab lesson: ${lesson} (course: cachelab)\n// Grade it with: npx cachelab grade ${lesson}.ts\n// (once per folder: npm install --save-dev cachelab)\n`;
+
+try {
+  console.log(`packing into ${work}`);
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  )[0];
+  const tarball = path.join(work, packed.filename);
+  const files = packed.files.map((f) => f.path);
+  check(files.includes('dist-cli/cachelab.mjs'), 'the tarball holds the built CLI');
+  check(
+    !files.some((f) => f.startsWith('src/cli/') || f.startsWith('tests/')),
+    'the tarball holds no CLI sources or tests',
+  );
+  console.log(`  ${packed.filename}: ${files.length} files, ${(packed.size / 1e6).toFixed(1)} MB`);
+
+  const app = path.join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(path.join(app, 'package.json'), '{ "name": "grading", "private": true }\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-dev', tarball], {
+    cwd: app,
+    stdio: 'inherit',
+  });
+
+  const lessonsDir = path.join(root, 'lessons');
+  const lessons = readdirSync(lessonsDir)
+    .filter((d) => /^\d+-/.test(d))
+    .map((folder) => {
+      const read = (name) => readFileSync(path.join(lessonsDir, folder, name), 'utf8');
+      return {
+        slug: folder.replace(/^\d+-/, ''),
+        solution: read('solution.ts'),
+        starter: read('starter.ts'),
+      };
+    });
+
+  // 1. One downloaded file, no --lesson.
+  const first = lessons[0];
+  writeFileSync(path.join(app, `${first.slug}.ts`), header(first.slug) + first.solution);
+  const one = run(app, ['grade', `${first.slug}.ts`, '--json']);
+  const oneJson = JSON.parse(one.stdout || '{}');
+  check(
+    one.status === 0 && oneJson.passed === true,
+    `grade ${first.slug}.ts without --lesson passes (${Math.round(one.ms)} ms)`,
+    one.stderr,
+  );
+
+  // 2. A batch: solutions, starters and syntax errors for every lesson, round-robin.
+  const count = Number(process.env.PACK_SUBMISSIONS ?? 200);
+  const subs = path.join(app, 'submissions');
+  const expected = new Map();
+  for (let i = 0; i < count; i++) {
+    const lesson = lessons[i % lessons.length];
+    const kind = ['solution', 'starter', 'solution', 'broken'][Math.floor(i / lessons.length) % 4];
+    const code =
+      kind === 'broken'
+        ? 'export function oops( {\n'
+        : kind === 'solution'
+          ? lesson.solution
+          : lesson.starter;
+    const file = path.join(`learner-${String(i).padStart(4, '0')}`, `${lesson.slug}.ts`);
+    mkdirSync(path.join(subs, path.dirname(file)), { recursive: true });
+    writeFileSync(path.join(subs, file), header(lesson.slug) + code);
+    expected.set(path.join('submissions', file), kind === 'solution');
+  }
+  const batch = run(app, [
+    'grade',
+    'submissions',
+    '--json',
+    '--reporter',
+    'junit',
+    '--output',
+    'report.xml',
+  ]);
+  const json = JSON.parse(batch.stdout || '{"submissions": []}');
+  check(
+    batch.status === 1,
+    `batch exits 1 when some submissions fail (got ${batch.status})`,
+    batch.stderr,
+  );
+  check(
+    json.submissions.length === count,
+    `batch JSON has an entry per file (${json.submissions.length}/${count})`,
+  );
+  const wrong = json.submissions.filter((s) => expected.get(s.file) !== s.passed);
+  check(
+    wrong.length === 0,
+    `every verdict is right`,
+    wrong
+      .slice(0, 3)
+      .map((s) => `${s.file}: ${JSON.stringify(s.error ?? s.checks.find((c) => !c.passed))}`)
+      .join('\n    '),
+  );
+  console.log(`  ${count} submissions in ${(batch.ms / 1000).toFixed(1)} s`);
+  const xml = readFileSync(path.join(app, 'report.xml'), 'utf8');
+  const suites = xml.split('<testsuite ').slice(1);
+  check(suites.length === count, `JUnit: a testsuite per submission (${suites.length})`);
+  const checkCounts = new Map();
+  for (const s of json.submissions) if (!s.error) checkCounts.set(s.lesson, s.checks.length);
+  const badSuite = suites.find((suite) => {
+    const lesson = /<property name="lesson" value="([^"]*)"/.exec(suite)?.[1];
+    return (suite.match(/<testcase /g) ?? []).length !== checkCounts.get(lesson);
+  });
+  check(
+    !badSuite,
+    'JUnit: a testcase per check, also for submissions that did not compile',
+    badSuite?.slice(0, 300),
+  );
+
+  // 3. The rest of the commands.
+  const verify = run(app, ['verify', '--json']);
+  check(
+    verify.status === 0 && JSON.parse(verify.stdout).ok === true,
+    'verify passes on the built-in course',
+    verify.stderr,
+  );
+  const cli = run(app, ['cli', 'echo', '-h']);
+  check(cli.stdout === '"-h"\n', 'cli echo -h prints "-h"', cli.stdout + cli.stderr);
+  mkdirSync(path.join(app, 'course', 'lessons'), { recursive: true });
+  const created = run(path.join(app, 'course'), ['new', 'pub-sub']);
+  check(created.status === 0, "new scaffolds a lesson in an author's folder", created.stderr);
+  const own = run(app, ['verify', '--course', 'course/lessons', '--json']);
+  check(own.status === 0, 'verify --course accepts the scaffolded lesson', own.stdout + own.stderr);
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+console.log(failures === 0 ? 'test:pack passed' : `test:pack: ${failures} failed`);
+process.exitCode = failures === 0 ? 0 : 1;

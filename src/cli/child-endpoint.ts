@@ -1,0 +1,236 @@
+/**
+ * The CLI's side of a runner child process (runner-child.ts), as a WorkerEndpoint for the shared
+ * supervisor. A child process, not a worker thread, is the unit that can die alone: a fatal V8
+ * OOM from one huge allocation aborts the whole process, and ArrayBuffers live outside any heap
+ * limit (RESEARCH.md). So each child gets three memory limits:
+ *
+ * - `RLIMIT_DATA` (`prlimit --data`, or `ulimit -d` through sh), which makes large ArrayBuffer
+ *   and native allocations fail with a catchable RangeError;
+ * - `--max-old-space-size` at the same size, so one allocation far beyond it is a fatal OOM of
+ *   this child only;
+ * - a watchdog that reads the child's resident size from /proc every few tens of ms and kills it
+ *   with SIGKILL over the limit, for whatever the rlimit misses.
+ *
+ * Time is the supervisor's: at the hard deadline it calls `terminate`, which is SIGKILL, so a
+ * builtin that never checks for interrupts (`Array.prototype.indexOf` over 2^53 - 1 elements)
+ * cannot outlive its run. Messages come back as length-prefixed frames on fd 3, refused by their
+ * header when over the cap.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { BOUNDARY_LIMITS } from '../runner/limits.ts';
+import type { RedisPort } from '../runner/protocol.ts';
+import type { EndpointFailure, WorkerEndpoint } from '../runner/supervisor.ts';
+import { decodeBytes, encodeBytes, encodeFrame, frameReader } from './frame-channel.ts';
+import type { ChildConfig } from './runner-child.ts';
+
+/** How to start one child. */
+export interface ChildSpawnOptions {
+  /** The child's entry script (bin/runner-child.mjs, or the CLI build's bundled file). */
+  entry: string;
+  /** Node flags before the entry, e.g. a loader for TypeScript sources. */
+  execArgv?: readonly string[];
+  /** The child's configuration. */
+  config: ChildConfig;
+  /** Resident memory limit in MB: the watchdog kills the child above it. */
+  memoryMb: number;
+  /** `verify --redis`: the host's server connections that answer the child's Redis traffic. */
+  server?: { serve(port: RedisPort): void };
+}
+
+/** A WorkerEndpoint for one child, plus what tests want to see. */
+export interface ChildEndpoint extends WorkerEndpoint {
+  /** The child's pid (of the process that runs node, after prlimit has exec'd it). */
+  readonly pid: number | undefined;
+}
+
+/** How often the watchdog reads the child's resident size. */
+const WATCHDOG_MS = 25;
+/** Bytes of the child's stderr kept, only to tell an OOM from another crash. */
+const STDERR_KEEP = 8192;
+const PRLIMIT = '/usr/bin/prlimit';
+
+/**
+ * V8 heap limit for a child with `memoryMb` of memory: as large as the memory limit itself, so
+ * gradual growth meets the watchdog (resident size includes the heap) before V8's own limit.
+ * Near its heap limit V8 collects garbage over and over for many seconds before it gives up;
+ * the watchdog ends that in tens of ms. The heap limit still turns one allocation far beyond
+ * it (`new Array(4e7)`) into an immediate fatal OOM of this child.
+ */
+export function heapMbFor(memoryMb: number): number {
+  return Math.max(64, memoryMb);
+}
+
+/**
+ * RLIMIT_DATA for a child with `memoryMb` of memory. V8 reserves address space it never
+ * touches (counted by RLIMIT_DATA though not resident), so the rlimit sits above the resident
+ * limit the watchdog enforces.
+ */
+export function dataLimitBytes(memoryMb: number): number {
+  return (memoryMb + 768) * 1024 * 1024;
+}
+
+function command(options: ChildSpawnOptions): [string, string[]] {
+  const heap = heapMbFor(options.memoryMb);
+  const nodeArgs = [
+    `--max-old-space-size=${heap}`,
+    ...(options.execArgv ?? []),
+    options.entry,
+    JSON.stringify(options.config),
+  ];
+  const data = dataLimitBytes(options.memoryMb);
+  if (existsSync(PRLIMIT)) {
+    return [PRLIMIT, [`--data=${data}`, '--', process.execPath, ...nodeArgs]];
+  }
+  // Same limit through the shell where util-linux is missing; `exec` keeps the pid.
+  return [
+    '/bin/sh',
+    ['-c', `ulimit -d ${Math.floor(data / 1024)} && exec "$0" "$@"`, process.execPath, ...nodeArgs],
+  ];
+}
+
+function residentMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts a child and returns its endpoint. */
+export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
+  const [file, args] = command(options);
+  const child: ChildProcess = spawn(file, args, {
+    // fd 3 is the frame channel; stdout is ignored (learner output is captured inside the
+    // sandbox), stderr is read only to classify a crash.
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '' },
+    windowsHide: true,
+  });
+  const channel = child.stdio[3] as unknown as Readable & Writable;
+  const messageListeners: ((raw: unknown) => void)[] = [];
+  const errorListeners: ((failure: EndpointFailure) => void)[] = [];
+  let stopped = false;
+  let failure: EndpointFailure | undefined;
+  let stderr = '';
+
+  const report = (f: EndpointFailure) => {
+    if (stopped || failure) return;
+    failure = f;
+    for (const listener of errorListeners) listener(f);
+  };
+  const kill = () => {
+    clearInterval(watchdog);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+
+  const redisListeners: ((value: unknown) => void)[] = [];
+  options.server?.serve({
+    on: (_event, listener) => redisListeners.push(listener),
+    postMessage: (value) => {
+      if (!stopped) channel.write(encodeFrame(`r${JSON.stringify(encodeBytes(value))}`));
+    },
+  });
+
+  channel.on(
+    'data',
+    frameReader(BOUNDARY_LIMITS.frameBytes, {
+      onFrame(text) {
+        if (stopped) return;
+        if (text.startsWith('r')) {
+          let value: unknown;
+          try {
+            value = decodeBytes(JSON.parse(text.slice(1)));
+          } catch {
+            return;
+          }
+          for (const listener of redisListeners) listener(value);
+          return;
+        }
+        const body = text.slice(1);
+        for (const listener of messageListeners) listener(body);
+      },
+      onOversize(bytes) {
+        report({
+          kind: 'violation',
+          message: `The runner sent a ${Math.round(bytes / 1024)} KB message, over the size limit, so it was refused.`,
+        });
+        kill();
+      },
+    }),
+  );
+  // A write to a child that has just died must not crash the CLI.
+  channel.on('error', () => {});
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('latin1')).slice(-STDERR_KEEP);
+  });
+
+  let overMemory = false;
+  const watchdog = setInterval(() => {
+    if (child.pid === undefined) return;
+    const mb = residentMb(child.pid);
+    if (mb !== undefined && mb > options.memoryMb) {
+      overMemory = true;
+      kill();
+    }
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  child.on('error', (error) => {
+    report({ kind: 'crashed', message: `the runner process could not start: ${error.message}` });
+    kill();
+  });
+  child.on('exit', (code, signal) => {
+    clearInterval(watchdog);
+    report(classifyExit(code, signal, stderr, overMemory, options.memoryMb));
+  });
+
+  return {
+    get pid() {
+      return child.pid;
+    },
+    post(message) {
+      if (!stopped) channel.write(encodeFrame(`m${JSON.stringify(message)}`));
+    },
+    onMessage(listener) {
+      messageListeners.push(listener);
+    },
+    onError(listener) {
+      errorListeners.push(listener);
+    },
+    terminate() {
+      stopped = true;
+      kill();
+      channel.destroy();
+    },
+  };
+}
+
+/** Tells an out-of-memory death from any other, by the watchdog, the exit and the last stderr. */
+export function classifyExit(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderr: string,
+  overMemory: boolean,
+  memoryMb: number,
+): EndpointFailure {
+  const memory = `Your code used more memory than the limit of ${memoryMb} MB, so it was stopped.`;
+  if (overMemory) return { kind: 'memory', message: memory };
+  if (
+    /heap out of memory|Reached heap limit|allocation failed|Fatal process out of memory|Invalid (array|string|typed array) length/i.test(
+      stderr,
+    ) ||
+    signal === 'SIGABRT' ||
+    code === 134
+  ) {
+    return { kind: 'memory', message: memory };
+  }
+  const how = signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`;
+  return {
+    kind: 'crashed',
+    message: `The runner process stopped unexpectedly (${how}) while running your code.`,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Loads a lesson's `checks.ts` (the course's or an author's) in Node without a TypeScript loader
+ * hook: sucrase turns the file into CommonJS, and `cachelab/checks` resolves to the checks API this
+ * process already holds. The prebuilt CLI has no hooks at all, so this is the one way checks are
+ * loaded, from the sources and from the package alike.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { transform } from 'sucrase';
+import * as checksApi from '../runner/checks-api.ts';
+import type { CheckSuite } from '../runner/checks-api.ts';
+
+/** A module as the CommonJS wrapper leaves it. */
+interface LoadedModule {
+  exports: Record<string, unknown>;
+}
+
+// Transpiled modules by path, valid while the file's size and mtime are unchanged, so `verify
+// --watch` and long-lived workers see an edited checks.ts while repeat loads cost nothing.
+const cache = new Map<string, { stamp: string; module: LoadedModule }>();
+
+function stampOf(file: string): string {
+  const stat = statSync(file);
+  return `${stat.size}:${stat.mtimeMs}`;
+}
+
+const TS_EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs'];
+
+function resolveRelative(from: string, specifier: string): string {
+  const base = path.resolve(path.dirname(from), specifier);
+  for (const ext of TS_EXTENSIONS) {
+    const candidate = base + ext;
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // try the next extension
+    }
+  }
+  throw new Error(`Cannot find module "${specifier}" imported from ${from}`);
+}
+
+function loadModule(file: string, loading: Set<string>): LoadedModule {
+  const stamp = stampOf(file);
+  const cached = cache.get(file);
+  if (cached && cached.stamp === stamp) return cached.module;
+  if (loading.has(file)) throw new Error(`Import cycle through ${file}`);
+  loading.add(file);
+  try {
+    const source = readFileSync(file, 'utf8');
+    const { code } = transform(source, {
+      transforms: ['typescript', 'imports'],
+      filePath: file,
+    });
+    const module: LoadedModule = { exports: {} };
+    const nodeRequire = createRequire(file);
+    const require = (specifier: string): unknown => {
+      if (specifier === 'cachelab/checks') return checksApi;
+      if (specifier.startsWith('./') || specifier.startsWith('../'))
+        return loadModule(resolveRelative(file, specifier), loading).exports;
+      return nodeRequire(specifier);
+    };
+    // Same line numbers as the file (sucrase keeps lines), and stack frames that name it.
+    // checks.ts is the course author's code, trusted like the course itself.
+    const evaluate = new Function('require', 'exports', 'module', `${code}\n//# sourceURL=${file}`);
+    evaluate(require, module.exports, module);
+    cache.set(file, { stamp, module });
+    return module;
+  } finally {
+    loading.delete(file);
+  }
+}
+
+/** Loads `checks.ts` at `file` and returns its default export, checked to be a suite. */
+export function loadCheckSuite(file: string, label = file): CheckSuite<unknown> {
+  const module = loadModule(path.resolve(file), new Set());
+  const suite = module.exports.default as CheckSuite<unknown> | undefined;
+  if (!suite || !Array.isArray(suite.checks))
+    throw new Error(`${label} must export default defineChecks({ ... })`);
+  return suite;
+}
+
+/** The check names of a lesson's `checks.ts`, in order (for reports of runs that were cut short). */
+export function checkNamesOf(file: string): string[] {
+  return loadCheckSuite(file).checks.map((check) => check.name);
+}
