@@ -90,18 +90,6 @@ export function closeBinding(binding: StoreBinding): void {
 /** Finds the binding a facade should use right now, or throws a learner-facing error. */
 export type BindingResolver = () => StoreBinding;
 
-/** Commands that run Lua; a script may not call them (no nested scripts). */
-export const LUA_COMMANDS = [
-  'eval',
-  'evalsha',
-  'eval_ro',
-  'evalsha_ro',
-  'script',
-  'function',
-  'fcall',
-  'fcall_ro',
-];
-
 /** Lower-case names of every command a facade has a method for (plus a `…Buffer` twin). */
 const COMMANDS: readonly string[] = commandList.filter((name) => /^[a-z_]+$/.test(name));
 const COMMAND_SET = new Set(COMMANDS);

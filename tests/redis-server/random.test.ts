@@ -120,7 +120,7 @@ const GRAMMAR: ((p: <T>(xs: T[]) => T) => string[])[] = [
   (p) => ['ZREMRANGEBYSCORE', p(KEYS), p(SCORES), p(SCORES)],
   (p) => [p(['ZPOPMIN', 'ZPOPMAX']), p(KEYS), ...p([[], [p(INDEXES)]])],
   (p) => ['ZCARD', p(KEYS)],
-  // Issue 13's families (H3): bitmaps, HyperLogLog, geo, the sorted-set algebra, multi-key
+  // Issue 13's families: bitmaps, HyperLogLog, geo, the sorted-set algebra, multi-key
   // pops, SORT, LCS, COPY and OBJECT ENCODING.
   (p) => ['SETBIT', p(KEYS), p(['0', '7', '9', '-1', 'x']), p(['0', '1', '2'])],
   (p) => ['GETBIT', p(KEYS), p(['0', '7', '100'])],

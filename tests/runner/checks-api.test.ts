@@ -339,7 +339,7 @@ describe('Lua scripts', () => {
         await redis.set('k', 'v');
         out.push(await redis.eval("return redis.call('get', KEYS[1])", 1, 'k'));
         // Reading a missing global is an error in Redis 7's Lua, so each name is read under pcall.
-        // (\`load\` is Lua's own, kept by the VM for text chunks in the script's environment: H1.)
+        // (\`load\` is Lua's own, kept by the VM for text chunks in the script's environment.)
         out.push(await redis.eval("local t = {} for _, n in ipairs({'os', 'io', 'package', 'js', 'require', 'debug', 'dofile', 'loadfile'}) do local ok, v = pcall(function() return _G[n] end) t[#t + 1] = ok and type(v) or 'nil' end return table.concat(t)", 0));
         for (const script of [
           "os.execute('touch ${marker}')",
