@@ -479,7 +479,11 @@ describe('the solution opens where the learner is looking', () => {
     it(`shows the diff in view, without scrolling, at ${width} px`, async () => {
       const { context, page } = width === 390 ? await phonePage() : await freshPage(width, 800);
       try {
+        // The prerendered tabs do nothing until the app takes over (known gap); the runner
+        // worker it starts then is the sign that they are live.
+        const appStarted = page.waitForRequest(/runner-worker-[\w-]+\.js/, { timeout: 60_000 });
         await page.goto(LESSON_URL());
+        await appStarted;
         if (width === 390) await page.getByRole('link', { name: /Jump to exercise/ }).click();
         const tab = page.getByRole('tab', { name: 'Solution' });
         await tab.click();
@@ -550,6 +554,10 @@ describe('on a phone', () => {
       await page.reload();
       await page.getByRole('link', { name: /Jump to exercise/ }).click();
       await waitForTouchEditor(page);
+      // The editor box fits the screen and CodeMirror renders only the lines in view, so go to
+      // the end of the file (where the line was added) before reading the rendered text.
+      await page.locator('.cm-content').tap();
+      await page.keyboard.press('Control+End');
       await expect
         .poll(() => page.locator('.cm-content').innerText())
         .toContain('// from the phone');
