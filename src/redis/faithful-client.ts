@@ -23,7 +23,12 @@ import { toText } from './bytes.ts';
 import { createEngine, type Engine } from './fidelity/engine.ts';
 import { MULTI_FRAME_COMMANDS, isSubscribed } from './fidelity/pubsub.ts';
 import { sha1Hex } from './lua/sha1.ts';
-import { ScanStream, type ListenerCall, type ScanStreamOptions } from './scan-stream.ts';
+import {
+  SCAN_STREAM_METHODS,
+  ScanStream,
+  type ListenerCall,
+  type ScanStreamOptions,
+} from './scan-stream.ts';
 import { Status, type Arg, type Connection, type Reply, type Store } from './fidelity/types.ts';
 
 type Callback = (err: Error | null, result?: unknown) => void;
@@ -74,18 +79,6 @@ const PUSH_EVENTS = new Set([
   'smessage',
   'smessageBuffer',
 ]);
-
-/** The scan streams: method name, command, whether it takes a key, whether replies are bytes. */
-const SCAN_STREAMS = [
-  ['scanStream', 'scan', false, false],
-  ['scanBufferStream', 'scan', false, true],
-  ['sscanStream', 'sscan', true, false],
-  ['sscanBufferStream', 'sscan', true, true],
-  ['hscanStream', 'hscan', true, false],
-  ['hscanBufferStream', 'hscan', true, true],
-  ['zscanStream', 'zscan', true, false],
-  ['zscanBufferStream', 'zscan', true, true],
-] as const;
 
 /** ioredis's argument handling: objects/Maps for HSET/HMSET/MSET/MSETNX, one-level flatten, toArg. */
 export function normalizeArgs(name: string, input: unknown[]): Arg[] {
@@ -616,7 +609,7 @@ for (const name of COMMAND_NAMES) {
   }
 }
 
-for (const [method, command, keyed, buffers] of SCAN_STREAMS) {
+for (const [method, command, keyed, buffers] of SCAN_STREAM_METHODS) {
   Object.defineProperty(FaithfulClient.prototype, method, {
     value(this: FaithfulClient, ...input: unknown[]) {
       const key = keyed ? (input[0] as string | Uint8Array) : null;

@@ -214,3 +214,15 @@ export class ScanStream {
     this.#emit('close');
   }
 }
+
+/** ioredis's scan streams: method name, command, whether it takes a key, whether replies are bytes. */
+export const SCAN_STREAM_METHODS = [
+  ['scanStream', 'scan', false, false],
+  ['scanBufferStream', 'scan', false, true],
+  ['sscanStream', 'sscan', true, false],
+  ['sscanBufferStream', 'sscan', true, true],
+  ['hscanStream', 'hscan', true, false],
+  ['hscanBufferStream', 'hscan', true, true],
+  ['zscanStream', 'zscan', true, false],
+  ['zscanBufferStream', 'zscan', true, true],
+] as const;

@@ -14,7 +14,12 @@ import type { CommandRecorder, Settle } from './command-recorder.ts';
 import { commandName, plainReply, wireArgs } from './wire-args.ts';
 import { formatReply, typedFromClient } from '../redis/cli-format.ts';
 import { RedisError, ReplyError } from '../redis/reply-error.ts';
-import { ScanStream, type ListenerCall, type ScanStreamOptions } from '../redis/scan-stream.ts';
+import {
+  SCAN_STREAM_METHODS,
+  ScanStream,
+  type ListenerCall,
+  type ScanStreamOptions,
+} from '../redis/scan-stream.ts';
 import type { Arg } from '../redis/fidelity/types.ts';
 
 /** The subset of an ioredis(-mock) client the facade drives. */
@@ -473,19 +478,8 @@ for (const name of COMMANDS) {
     });
   }
 }
-/** ioredis's scan streams: method, command, whether it takes a key, whether replies are bytes. */
-const SCAN_STREAMS = [
-  ['scanStream', 'scan', false, false],
-  ['scanBufferStream', 'scan', false, true],
-  ['sscanStream', 'sscan', true, false],
-  ['sscanBufferStream', 'sscan', true, true],
-  ['hscanStream', 'hscan', true, false],
-  ['hscanBufferStream', 'hscan', true, true],
-  ['zscanStream', 'zscan', true, false],
-  ['zscanBufferStream', 'zscan', true, true],
-] as const;
 
-for (const [method, command, keyed, buffers] of SCAN_STREAMS) {
+for (const [method, command, keyed, buffers] of SCAN_STREAM_METHODS) {
   Object.defineProperty(SandboxRedis.prototype, method, {
     value: {
       [method](this: unknown, ...input: unknown[]) {
