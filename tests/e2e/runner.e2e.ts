@@ -110,6 +110,18 @@ async function workerThreadCpu(ms: number): Promise<Map<string, number>> {
 }
 
 /**
+ * How long, in ms, until the given threads use no CPU over a 500 ms window, polling for at most
+ * `withinMs` (which it returns when they never go quiet).
+ */
+async function cpuComesBack(among: ReadonlySet<string>, withinMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < withinMs) {
+    if ((await workerThreadCpuOver(500, among)) < 0.03) return Date.now() - started;
+  }
+  return withinMs;
+}
+
+/**
  * The worker threads of the browser's renderers that are idle now (no CPU over 300 ms), as
  * `pid/tid`. A worker waiting for its next run is idle; a thread some earlier test left spinning
  * is not, and must not be blamed on the run that follows.
@@ -484,7 +496,13 @@ describe('runaway code in the real worker', () => {
       // has an isolation unit whose process can be torn down (see the known gap below).
       const busy = await workerThreadCpuOver(1500, hostileThreads);
       console.log(`worker CPU in 1.5 s after terminating ${label}: ${busy.toFixed(2)} s`);
-      if (loop === 'while (true) {}') expect(busy).toBeLessThan(0.03);
+      if (loop === 'while (true) {}') {
+        // Chromium first asks a busy worker to stop, and forcibly ends its script about 2 s later,
+        // so the CPU may stay busy for that long; it must then come back, and stay back.
+        const idleAfter = await cpuComesBack(hostileThreads, 6000);
+        console.log(`worker CPU back ${idleAfter} ms after the first measurement`);
+        expect(idleAfter).toBeLessThan(6000);
+      }
 
       await freshWorker();
       const next = await driveRun(page, { lesson: LESSON, source: solution });
