@@ -11,11 +11,12 @@
 // Prints a table and writes bench-results/bench-cli.json. A benchmark, not a test: it never
 // fails on a target (it exits 1 only if a verdict is wrong).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { downloadedFile, readLessonSources } from './course-submissions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/cachelab.mjs');
@@ -46,9 +47,6 @@ function timed(command, args, options = {}) {
 }
 
 /** The header "Download my code" writes (src/progress/download-header.ts). */
-const header = (lesson) =>
-  `// cachelab lesson: ${lesson} (course: cachelab)\n// Grade it with: npx cachelab grade ${lesson}.ts\n// (once per folder: npm install --save-dev cachelab)\n`;
-
 async function benchCli() {
   if (!flags['no-build']) {
     console.error('bench:cli: building dist-cli/…');
@@ -59,22 +57,12 @@ async function benchCli() {
   const env = { ...process.env, CACHELAB_BUILD: '1' };
   const work = mkdtempSync(path.join(tmpdir(), 'cachelab-bench-cli-'));
   try {
-    const lessonsDir = path.join(root, 'lessons');
-    const lessons = readdirSync(lessonsDir)
-      .filter((d) => /^\d+-/.test(d))
-      .map((folder) => {
-        const read = (name) => readFileSync(path.join(lessonsDir, folder, name), 'utf8');
-        return {
-          slug: folder.replace(/^\d+-/, ''),
-          solution: read('solution.ts'),
-          starter: read('starter.ts'),
-        };
-      });
+    const lessons = readLessonSources(root);
 
     // One file, a fresh process each time.
     const first = lessons[0];
     const file = path.join(work, `${first.slug}.ts`);
-    writeFileSync(file, header(first.slug) + first.solution);
+    writeFileSync(file, downloadedFile(first.slug, first.solution));
     const node0 = [];
     const grades = [];
     for (let i = 0; i < RUNS; i++) {
@@ -98,7 +86,7 @@ async function benchCli() {
       }[kind];
       const name = path.join(`learner-${String(i).padStart(4, '0')}`, `${lesson.slug}.ts`);
       mkdirSync(path.join(subs, path.dirname(name)), { recursive: true });
-      writeFileSync(path.join(subs, name), header(lesson.slug) + code);
+      writeFileSync(path.join(subs, name), downloadedFile(lesson.slug, code));
       expected.set(path.join('submissions', name), kind === 'solution');
     }
     const batch = timed(process.execPath, [bin, 'grade', 'submissions', '--json'], {

@@ -4,10 +4,11 @@
 // of mixed submissions with --json and --reporter junit (every verdict checked), verify, new, cli.
 // Exits 1 on the first thing that is wrong. Slower than the unit suite, so it runs on its own.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { downloadedFile, readLessonSources } from './course-submissions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(path.join(tmpdir(), 'cachelab-pack-'));
@@ -30,9 +31,6 @@ function run(cwd, args) {
 }
 
 /** The header "Download my code" writes (src/progress/download-header.ts). */
-const header = (lesson) =>
-  `// cachelab lesson: ${lesson} (course: cachelab)\n// Grade it with: npx cachelab grade ${lesson}.ts\n// (once per folder: npm install --save-dev cachelab)\n`;
-
 try {
   console.log(`packing into ${work}`);
   const packed = JSON.parse(
@@ -59,21 +57,11 @@ try {
     stdio: 'inherit',
   });
 
-  const lessonsDir = path.join(root, 'lessons');
-  const lessons = readdirSync(lessonsDir)
-    .filter((d) => /^\d+-/.test(d))
-    .map((folder) => {
-      const read = (name) => readFileSync(path.join(lessonsDir, folder, name), 'utf8');
-      return {
-        slug: folder.replace(/^\d+-/, ''),
-        solution: read('solution.ts'),
-        starter: read('starter.ts'),
-      };
-    });
+  const lessons = readLessonSources(root);
 
   // 1. One downloaded file, no --lesson.
   const first = lessons[0];
-  writeFileSync(path.join(app, `${first.slug}.ts`), header(first.slug) + first.solution);
+  writeFileSync(path.join(app, `${first.slug}.ts`), downloadedFile(first.slug, first.solution));
   const one = run(app, ['grade', `${first.slug}.ts`, '--json']);
   const oneJson = JSON.parse(one.stdout || '{}');
   check(
@@ -97,7 +85,7 @@ try {
           : lesson.starter;
     const file = path.join(`learner-${String(i).padStart(4, '0')}`, `${lesson.slug}.ts`);
     mkdirSync(path.join(subs, path.dirname(file)), { recursive: true });
-    writeFileSync(path.join(subs, file), header(lesson.slug) + code);
+    writeFileSync(path.join(subs, file), downloadedFile(lesson.slug, code));
     expected.set(path.join('submissions', file), kind === 'solution');
   }
   const batch = run(app, [

@@ -5,6 +5,7 @@ import {
   stripDownloadHeader,
   withDownloadHeader,
 } from '../../src/progress/download-header.ts';
+import { downloadedFile } from '../../scripts/course-submissions.mjs';
 
 describe(withDownloadHeader, () => {
   test('puts a header naming the lesson and course above the code, and the command to grade it', () => {
@@ -16,6 +17,11 @@ describe(withDownloadHeader, () => {
         'export const x = 1;\n',
     );
     expect(parseDownloadHeader(file)).toEqual({ lesson: 'expiry', course: 'cachelab' });
+  });
+
+  test('is what the bench and pack scripts write for a downloaded file', () => {
+    const code = 'export const x = 1;\n';
+    expect(downloadedFile('expiry', code)).toBe(withDownloadHeader(code, 'expiry'));
   });
 
   test('replaces an older header instead of stacking a second one', () => {
