@@ -1,26 +1,112 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lessonsPlugin } from './scripts/vite-lessons.ts';
 import { runnerWorkerCsp } from './scripts/vite-csp.ts';
 import { prerenderPlugin } from './scripts/vite-prerender.ts';
 
+/**
+ * Test files that need a worker of their own (the `isolated` project below), found by what they
+ * import, call or declare, so a new such file needs no list entry: files that lock the realm down
+ * with SES (vitest cannot run another file in a locked realm), mock modules (a mock must not meet
+ * a module another file already loaded), or render into a DOM (the document and the app's module
+ * state would carry into the next file: measured, hydration.test.tsx failed after other DOM files
+ * ran in its worker).
+ */
+function filesThatNeedTheirOwnWorker(): string[] {
+  const needs =
+    /hardenRealm|\/harness\.ts'|worker-realm\.ts|child-realm\.ts|vi\.(do)?mock\(|@vitest-environment jsdom/;
+  const tests = fileURLToPath(new URL('./tests', import.meta.url));
+  return readdirSync(tests, { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.test\.tsx?$/.test(file))
+    .filter((file) => needs.test(readFileSync(path.join(tests, file), 'utf8')))
+    .map((file) => `tests/${file.split(path.sep).join('/')}`);
+}
+
+/**
+ * fengari (the scripting VM, src/redis/lua) reads `process.env.FENGARICONF` at load, and
+ * workers have no `process`, so the read is replaced with '' at build time. Not through the dev
+ * server's `define`: in dev that creates a global `process` object in every worker, and fengari
+ * then takes its Node branch and calls `require('os').platform()`, which kills the runner worker.
+ * In dev the replacement is made where fengari is, in the pre-bundled dependencies.
+ */
+function fengariConf(): Plugin {
+  const define = { 'process.env.FENGARICONF': JSON.stringify('') };
+  return {
+    name: 'cachelab:fengari-conf',
+    config: (_config, { command }) =>
+      command === 'build'
+        ? { define }
+        : {
+            optimizeDeps: {
+              // src/redis/lua imports two of fengari's own modules beside its entry; their
+              // require cycle only initialises in order when the pre-bundle keeps it (as the
+              // CLI build does, scripts/build-cli.mjs).
+              rolldownOptions: { transform: { define }, output: { strictExecutionOrder: true } },
+            },
+          },
+  };
+}
+
+const ISOLATED_FILES = [
+  ...filesThatNeedTheirOwnWorker(),
+  // Leaves a client's 20 s start-up timer running (the client has no dispose), which would
+  // reject in whichever file the worker runs 20 s later.
+  'tests/insight/playground-client.test.ts',
+  // Process-level sandbox suites with real deadlines and snapshot caches: measured, the snapshot
+  // suite hung once after other files in a shared worker (it passes alone in 13 s).
+  'tests/cli/sandbox-node.test.ts',
+  'tests/cli/runner-pool-snapshot.test.ts',
+  // ioredis-mock's pub/sub keeps module-level state: measured, its message events timed out
+  // once after other ioredis-mock files in a shared worker (it passes alone).
+  'tests/redis/pubsub.test.ts',
+];
+
 export default defineConfig({
-  plugins: [react(), runnerWorkerCsp(), lessonsPlugin(), prerenderPlugin()],
+  plugins: [react(), runnerWorkerCsp(), lessonsPlugin(), prerenderPlugin(), fengariConf()],
   resolve: {
     alias: {
       'cachelab/checks': fileURLToPath(new URL('./src/runner/checks-api.ts', import.meta.url)),
     },
   },
   worker: { format: 'es' },
-  // fengari (the scripting VM, src/redis/lua) reads this at load; workers have no `process`.
-  define: { 'process.env.FENGARICONF': JSON.stringify('') },
   test: {
     environment: 'node',
-    include: ['tests/**/*.test.{ts,tsx}'],
+    // The files are the projects' below (`include` would add up in each project that extends).
     // These suites need a real redis-server or Chromium; they run from their own scripts
     // (npm run test:redis, npm run test:e2e), never as silent skips here.
     exclude: ['tests/redis-server/**', 'tests/e2e/**', '**/node_modules/**'],
     setupFiles: ['tests/setup.ts'],
+    // Builds the runner child bundle once per run (children start from it, not from sources).
+    globalSetup: ['tests/helpers/global-setup.ts'],
+    // Vitest's default for `run` is one worker less than the cores, which on the 2-core machines
+    // this suite is timed on means ONE worker (measured: 104 % CPU). The main process is mostly
+    // idle while files run, so use every core.
+    maxWorkers: Math.max(2, availableParallelism()),
+    projects: [
+      {
+        // Most files share their worker's module cache (isolate: false): each worker loads
+        // vitest, zod, ioredis-mock, fengari and the sources once instead of once per file
+        // (measured: about half a second of CPU per file). tests/setup.ts fails a file here
+        // that locks the realm down, which would break every later file in its worker.
+        extends: true,
+        test: {
+          name: 'shared',
+          isolate: false,
+          include: ['tests/**/*.test.{ts,tsx}'],
+          exclude: ISOLATED_FILES,
+          provide: { sharedWorker: true },
+        },
+      },
+      {
+        // A fresh worker per file, for the files above.
+        extends: true,
+        test: { name: 'isolated', include: ISOLATED_FILES, provide: { sharedWorker: false } },
+      },
+    ],
   },
 });

@@ -4,6 +4,7 @@
 // through sucrase hooks instead, so `npx cachelab` works straight after `npm install` and never
 // runs a build older than the sources. CACHELAB_BUILD=1 runs the build in a checkout (benchmarks).
 import { existsSync } from 'node:fs';
+import { isatty } from 'node:tty';
 
 const sources = new URL('../src/cli/main.ts', import.meta.url);
 const built = new URL('../dist-cli/cachelab.mjs', import.meta.url);
@@ -27,11 +28,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     setTimeout(() => process.exit(130), 500).unref();
   });
 }
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
-  isTTY: Boolean(process.stdin.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
+  // A getter: stdin is opened only by the command that reads it (`cachelab cli`).
+  get stdin() {
+    return process.stdin;
+  },
+  isTTY: isatty(0),
+  stderrIsTTY: isatty(2),
   signal: controller.signal,
 });
+// The command is done once main resolves: exit as soon as what it wrote has been flushed,
+// instead of waiting for the event loop to notice that killed runner children have exited.
+process.exitCode = code;
+let unflushed = 2;
+const flushed = () => {
+  if (--unflushed === 0) process.exit(code);
+};
+process.stdout.write('', flushed);
+process.stderr.write('', flushed);

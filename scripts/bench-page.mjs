@@ -126,7 +126,13 @@ export async function openLesson(browser, baseUrl) {
 }
 
 export async function focusEditorAndPaste(page, source) {
-  await page.locator('.monaco-editor .view-lines').first().click();
+  // Near the editor's top-left corner, as tests/e2e/workspace-driver.ts does: the lines element
+  // is as tall as the whole file and clipped by the editor, so its centre can lie under the tab
+  // panels below it, and a click there never focuses Monaco (the paste then went nowhere).
+  await page
+    .locator('.monaco-editor')
+    .first()
+    .click({ position: { x: 80, y: 12 } });
   await page.keyboard.press('Control+A');
   await page.evaluate(pagePaste, source);
   // Let React commit the edit, so Run sees the pasted code; the timing starts at the click.

@@ -9,13 +9,16 @@
  *   port and drives Chromium (CHROMIUM_PATH or /usr/bin/chromium): initial JS, LCP, editor ready,
  *   first run, warm runs click to results (scripts/bench-page.mjs), and the runner worker on its
  *   own: ready time, warm runs inside the worker (scripts/bench-browser.mjs);
+ * - lighthouse: Lighthouse mobile (default simulated throttling) on the lesson page, median of
+ *   3 runs: performance, Total Blocking Time, accessibility, best practices
+ *   (scripts/bench-lighthouse.mjs);
  * - node: the Node host (worker_threads) — worker start-up, warm runs of lesson 1's solution
  *   (p50/p95, inside the worker and round trip), and `verify` time per lesson;
  * - trace: what recording the command trace costs per warm run (scripts/bench-trace.mjs);
  * - fidelity: the differential match rate per command family (sandbox vs redis-server), read
  *   from bench-results/fidelity.json, which `npm run test:redis` writes.
  *
- * Usage: node scripts/bench.mjs [--no-browser] [--skip-build] [--runs N]
+ * Usage: node scripts/bench.mjs [--no-browser] [--no-lighthouse] [--skip-build] [--runs N]
  */
 import '../bin/register-ts.mjs';
 import { spawnSync } from 'node:child_process';
@@ -37,11 +40,17 @@ const BUDGETS = {
   workerWarmRunMs: 5,
   verifyPerLessonMs: 300,
   tracePercent: 10,
+  /** Lighthouse mobile scores are floors (≥), Total Blocking Time a ceiling. */
+  lighthousePerformance: 95,
+  lighthouseTbtMs: 200,
+  lighthouseAccessibility: 100,
+  lighthouseBestPractices: 100,
 };
 
 const { values: flags } = parseArgs({
   options: {
     'no-browser': { type: 'boolean' },
+    'no-lighthouse': { type: 'boolean' },
     'skip-build': { type: 'boolean' },
     runs: { type: 'string' },
     starts: { type: 'string' },
@@ -177,7 +186,18 @@ async function measureChromium() {
       chromiumPath,
       distDir: 'dist-bench',
     });
-    return { chromium: page.chromium, page, worker };
+    let lighthouse;
+    if (!flags['no-lighthouse']) {
+      console.error('bench: Lighthouse mobile, 3 runs…');
+      const { measureLighthouse } = await import('./bench-lighthouse.mjs');
+      try {
+        lighthouse = await measureLighthouse({ baseUrl: preview.baseUrl, chromiumPath, runs: 3 });
+      } catch (error) {
+        // A benchmark: a Lighthouse crash is reported in the table, the other figures still stand.
+        lighthouse = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    return { chromium: page.chromium, page, worker, lighthouse };
   } finally {
     preview.stop();
   }
@@ -261,6 +281,43 @@ function describeMachine() {
 
 const status = (value, budget) =>
   value === undefined || value === null ? 'n/a' : value <= budget ? 'ok' : 'OVER';
+/** For figures whose budget is a floor (a score of at least N). */
+const atLeast = (value, floor) =>
+  value === undefined || value === null ? 'n/a' : value >= floor ? 'ok' : 'UNDER';
+
+/** Lighthouse rows: the median run's scores, with every run's score and load average beside. */
+function lighthouseRows(lighthouse) {
+  if (!lighthouse) return [];
+  if (lighthouse.error) return [['Lighthouse mobile', lighthouse.error, '', 'n/a']];
+  const { median, samples } = lighthouse;
+  const each = samples.map((s) => `${s.performance} @ load ${s.loadAverageAtStart[0]}`).join(', ');
+  return [
+    [
+      `Lighthouse mobile performance (median of ${samples.length}: ${each})`,
+      String(median.performance),
+      `≥ ${BUDGETS.lighthousePerformance}`,
+      atLeast(median.performance, BUDGETS.lighthousePerformance),
+    ],
+    [
+      'Lighthouse mobile Total Blocking Time (that run)',
+      `${median.totalBlockingTimeMs} ms (FCP ${median.firstContentfulPaintMs}, LCP ${median.largestContentfulPaintMs}, CLS ${median.cumulativeLayoutShift})`,
+      `≤ ${BUDGETS.lighthouseTbtMs} ms`,
+      status(median.totalBlockingTimeMs, BUDGETS.lighthouseTbtMs),
+    ],
+    [
+      'Lighthouse mobile accessibility',
+      String(median.accessibility),
+      `≥ ${BUDGETS.lighthouseAccessibility}`,
+      atLeast(median.accessibility, BUDGETS.lighthouseAccessibility),
+    ],
+    [
+      `Lighthouse mobile best practices${median.failedAudits.length ? ` (failed: ${median.failedAudits.join(', ')})` : ''}`,
+      String(median.bestPractices),
+      `≥ ${BUDGETS.lighthouseBestPractices}`,
+      atLeast(median.bestPractices, BUDGETS.lighthouseBestPractices),
+    ],
+  ];
+}
 
 /** One row per figure: [figure, value, budget, ok|OVER|'']. */
 function tableRows(results) {
@@ -314,6 +371,7 @@ function tableRows(results) {
         `≤ ${BUDGETS.workerWarmRunMs} ms`,
         status(worker.warmRunMs.inWorker.p50, BUDGETS.workerWarmRunMs),
       ],
+      ...lighthouseRows(browser.lighthouse),
     );
   }
   if (node) {

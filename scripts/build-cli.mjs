@@ -2,14 +2,19 @@
 // runs plain JavaScript, with no TypeScript transpiling of its own sources at start-up:
 //
 //   dist-cli/cachelab.mjs      the CLI (src/cli/main.ts), run by bin/cachelab.mjs
-//   dist-cli/runner-child.mjs  a runner child process (src/cli/runner-child.ts), one file
+//   dist-cli/runner-child.cjs  a runner child process (src/cli/child-snapshot.ts), one CommonJS
+//                              file: run as it is, or as the entry of the child's startup snapshot
+//                              (`node --build-snapshot` needs one script); the blob itself is
+//                              built on the user's machine (src/cli/child-snapshot-cache.ts)
+//   dist-cli/install-snapshot.mjs  builds that blob when the package is installed (postinstall)
 //   dist-cli/chunk-*.mjs       the CLI's lazily loaded commands (grade, verify, cli, new)
 //
 // Dependencies are bundled too (ioredis-mock, ses, sucrase, zod, yaml, chai, ioredis), so the
 // installed package needs nothing from the registry and starts by reading a few files instead of
 // resolving hundreds of modules. Lesson checks.ts files are still TypeScript: the runner child
 // transpiles each with sucrase when it loads it (src/cli/load-checks.ts).
-import { rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -46,14 +51,31 @@ async function bundle(input, output = {}) {
   }
 }
 
-// The child is its own bundle with no dynamic chunks shared with the CLI: it must load in one
-// read, and its module order (ioredis-mock, then lockdown, then the runner) must hold.
-await bundle({ 'runner-child': 'src/cli/runner-child.ts' }, { codeSplitting: false });
-await bundle({ cachelab: 'src/cli/main.ts' });
-
-// A marker the bin checks, so a half-written build is never run.
-await writeFile(
-  path.join(out, 'build.json'),
-  `${JSON.stringify({ builtAt: new Date().toISOString() }, null, 2)}\n`,
+// The child is its own bundle with no chunks shared with the CLI: it must load in one read, and
+// its order (ioredis-mock, then lockdown, then the runner modules) must hold. CommonJS, because a
+// snapshot entry is a script; strict, because SES refuses sloppy mode; its dynamic imports are
+// inlined as modules evaluated when first imported.
+await bundle(
+  { 'runner-child': 'src/cli/child-snapshot.ts' },
+  { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, banner: '"use strict";' },
 );
+// Run by bin/postinstall.mjs: builds the child's startup snapshot into dist-cli/snapshot/ when
+// the package is installed (src/cli/child-snapshot-install.ts).
+await bundle({ 'install-snapshot': 'src/cli/child-snapshot-install.ts' }, { codeSplitting: false });
+// Modules run in source order across chunks: without it, a module that imports a fengari
+// internal (src/redis/lua/lua51-numbers.ts) could run before `fengari` itself had loaded, and
+// `cachelab cli` died on fengari's circular requires ("lobject.TValue is not a constructor").
+await bundle({ cachelab: 'src/cli/main.ts' }, { strictExecutionOrder: true });
+
+// A marker the bin checks, so a half-written build is never run. The snapshot entry's hash names
+// its blobs in the cache, so a blob of another build is never used.
+const snapshotEntry = await readFile(path.join(out, 'runner-child.cjs'));
+const record = {
+  builtAt: new Date().toISOString(),
+  childSnapshot: {
+    file: 'runner-child.cjs',
+    sha256: createHash('sha256').update(snapshotEntry).digest('hex'),
+  },
+};
+await writeFile(path.join(out, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
 console.error(`dist-cli/ built in ${Math.round(performance.now() - started)} ms`);

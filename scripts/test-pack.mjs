@@ -4,7 +4,16 @@
 // of mixed submissions with --json and --reporter junit (every verdict checked), verify, new, cli.
 // Exits 1 on the first thing that is wrong. Slower than the unit suite, so it runs on its own.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +29,16 @@ function check(ok, what, detail = '') {
   if (!ok) failures++;
 }
 
-function run(cwd, args) {
+// The runner child's startup snapshot goes to a cache of this test's own, as on a fresh machine.
+const cacheDir = path.join(work, 'cache');
+
+function run(cwd, args, env = {}) {
   const started = performance.now();
   const result = spawnSync('npx', ['--no-install', 'cachelab', ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, CACHELAB_CACHE_DIR: cacheDir, ...env },
   });
   return { ...result, ms: performance.now() - started };
 }
@@ -68,6 +81,39 @@ try {
     one.status === 0 && oneJson.passed === true,
     `grade ${first.slug}.ts without --lesson passes (${Math.round(one.ms)} ms)`,
     one.stderr,
+  );
+
+  // 1b. npm's postinstall built the runner child's startup snapshot into the package, so even
+  // that first run started its child from it, and no per-user cache was needed.
+  const packagedDir = path.join(app, 'node_modules/cachelab/dist-cli/snapshot');
+  const packaged = existsSync(packagedDir) ? readdirSync(packagedDir) : [];
+  check(
+    packaged.length === 1 && packaged[0].endsWith('.blob') && !existsSync(cacheDir),
+    `npm install built the child's startup snapshot into the package (${packaged.join(', ')})`,
+  );
+
+  // 1c. Without it (npm install --ignore-scripts), the first run builds one in the per-user
+  // cache in the background, and the next runs start from that.
+  rmSync(packagedDir, { recursive: true, force: true });
+  const cold = run(app, ['grade', `${first.slug}.ts`, '--json']);
+  check(cold.status === 0, `grade without any snapshot passes (${Math.round(cold.ms)} ms)`);
+  const blobs = () =>
+    existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.blob')) : [];
+  const deadline = Date.now() + 90_000;
+  while (blobs().length === 0 && Date.now() < deadline) await sleep(250);
+  check(blobs().length === 1, `that run built the snapshot in the per-user cache`);
+  const again = run(app, ['grade', `${first.slug}.ts`, '--json']);
+  check(
+    again.status === 0 && JSON.parse(again.stdout || '{}').passed === true && blobs().length === 1,
+    `grade from the cached snapshot passes and keeps it (${Math.round(again.ms)} ms)`,
+    again.stderr,
+  );
+  writeFileSync(path.join(app, 'starter.ts'), downloadedFile(first.slug, first.starter));
+  const starterRun = run(app, ['grade', 'starter.ts', '--json']);
+  check(
+    starterRun.status === 1 && JSON.parse(starterRun.stdout || '{}').passed === false,
+    'the starter, graded from the snapshot, fails (exit 1)',
+    starterRun.stdout + starterRun.stderr,
   );
 
   // 2. A batch: solutions, starters and syntax errors for every lesson, round-robin.

@@ -15,6 +15,12 @@
  * the same policy so nothing it hosts can reach the network either; a build names it
  * `assets/playground-worker-[hash].js` after its source file.
  * The plugin also pre-bundles the worker's dependencies in dev (see `config`).
+ *
+ * A build runs the runner worker from a `blob:` URL inside a sandboxed frame
+ * (src/runner/browser/runner-frame-document.ts), where relative chunk imports cannot resolve and
+ * the frame's policy allows no fetch: so every worker bundle is one self-contained file
+ * (`codeSplitting: false`; the lessons' checks, loaded lazily, ride inside it). The header below
+ * still guards the worker script's URL itself, which dev loads directly.
  */
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
 
@@ -72,6 +78,7 @@ export function runnerWorkerCsp(): Plugin {
         worker: {
           rolldownOptions: {
             output: {
+              codeSplitting: false,
               entryFileNames: (chunk) => {
                 const source = chunk.facadeModuleId?.replaceAll('\\', '/');
                 if (source?.endsWith(WORKER_SOURCE)) return WORKER_OUTPUT;

@@ -1,9 +1,12 @@
 import { startTransition, StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { Router } from 'wouter';
 import { App } from './app/App.tsx';
+import { lessonSlugOf } from './app/lesson-path.ts';
+import { adoptEarlyRun } from './components/workspace/early-run.ts';
 import { afterFirstPaint } from './hooks/after-first-paint.ts';
 import { applyTheme } from './hooks/use-theme.ts';
+import { loadLesson } from './lessons/course-source.ts';
 // Self-hosted variable fonts (bundled from npm; the page makes no request to another origin).
 // Each file carries every unicode subset with its unicode-range, so a page downloads only the
 // Latin files it uses (about 48 KB for Inter, 40 KB for JetBrains Mono).
@@ -18,22 +21,38 @@ import './styles/highlight.css';
 applyTheme();
 
 const root = document.getElementById('root')!;
-// A transition render yields to the browser every few milliseconds instead of blocking the main
-// thread for the whole page at once: on a phone that one render was a long task of several
-// hundred ms (Lighthouse's Total Blocking Time), while the prerendered page is already readable.
-const render = () =>
-  startTransition(() =>
-    createRoot(root).render(
-      <StrictMode>
-        <Router base={import.meta.env.BASE_URL.replace(/\/$/, '')}>
-          <App />
-        </Router>
-      </StrictMode>,
-    ),
-  );
+const app = (
+  <StrictMode>
+    <Router base={import.meta.env.BASE_URL.replace(/\/$/, '')}>
+      <App />
+    </Router>
+  </StrictMode>
+);
 
-// A prerendered lesson page (scripts/vite-prerender.ts) is replaced only once its first paint is
-// on screen: replacing it earlier throws away the browser's record of that paint, and the page's
-// largest paint would then be counted from React's identical copy instead.
-if (root.hasChildNodes()) void afterFirstPaint().then(render);
-else render();
+/** Loads the lesson the URL names, if any; a failed load leaves the route to show it loading. */
+function loadCurrentLesson(): Promise<unknown> {
+  const slug = lessonSlugOf(location.pathname, import.meta.env.BASE_URL);
+  return slug ? loadLesson(slug).catch(() => undefined) : Promise.resolve();
+}
+
+if (root.hasChildNodes()) {
+  // A prerendered lesson page (scripts/vite-prerender.ts) is hydrated, not replaced: the build
+  // rendered exactly what a first visit renders (use-hydrated.ts), so React adopts the DOM that
+  // is already laid out and painted. Replacing it with createRoot had React create the whole
+  // page again and the browser restyle and re-lay it out in one commit: the longest task of a
+  // phone's load (Lighthouse's Total Blocking Time). In a transition, hydration yields to the
+  // browser every few milliseconds. It starts once the first paint is on screen, so it never
+  // competes with that paint.
+  // The page's lesson is a chunk of its own (scripts/vite-lessons.ts), preloaded by the page's
+  // <link rel="modulepreload">; hydration must render what the build rendered, so it waits for it.
+  void Promise.all([afterFirstPaint(), loadCurrentLesson()]).then(() => {
+    adoptEarlyRun();
+    startTransition(() => {
+      hydrateRoot(root, app);
+    });
+  });
+} else {
+  // No prerendered page (the index.html fallback of a host without clean URLs): render, in a
+  // transition so the render yields too.
+  void loadCurrentLesson().then(() => startTransition(() => createRoot(root).render(app)));
+}

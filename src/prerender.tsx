@@ -3,15 +3,15 @@
  * SSR loader after `vite build`). Each lesson route gets its own HTML file with the page as React
  * first renders it: the lesson text, and the exercise with the starter code in the plain editor
  * that stands in while Monaco loads. The browser paints that before any JavaScript runs; once it
- * has, src/main.tsx renders the app over it with `createRoot` (no hydration: saved code, progress
- * and the theme differ per learner; the markup is otherwise identical, so nothing moves).
+ * has, src/main.tsx hydrates it. Hydration renders exactly this (a first visit, light theme); the
+ * learner's saved code, progress and theme arrive in the render right after (use-hydrated.ts).
  */
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { Router } from 'wouter';
 import { App } from './app/App.tsx';
 import { provideAppProgress } from './components/workspace/app-services.ts';
-import { getCourse } from './lessons/course-source.ts';
+import { getCourse, loadLesson } from './lessons/course-source.ts';
 import { createProgressStore } from './progress/progress-store.ts';
 import { createMemoryStorage } from './progress/storage-adapter.ts';
 
@@ -26,12 +26,14 @@ export interface PrerenderedPage {
 }
 
 /** Renders every lesson page; `base` is Vite's base ("/" or "/sub/"). */
-export function prerenderLessons(base: string): PrerenderedPage[] {
+export async function prerenderLessons(base: string): Promise<PrerenderedPage[]> {
   const course = getCourse();
   if (!course.ok) throw new Error(`cannot prerender: ${course.error.message}`);
   // A first visit in a browser whose storage works: nothing saved, nothing to warn about.
   provideAppProgress(createProgressStore({ ...createMemoryStorage(), persistent: true }));
   const routerBase = base.replace(/\/$/, '');
+  // Each lesson is a chunk of its own; the page renders only once its chunk is in.
+  for (const { slug } of course.lessons) await loadLesson(slug);
   return course.lessons.map((lesson) => {
     const path = `lessons/${lesson.slug}`;
     const html = renderToString(

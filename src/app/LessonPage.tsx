@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { LessonNav } from '../components/LessonNav.tsx';
 import { HastContent } from '../components/HastContent.tsx';
 import { SplitPane } from '../components/workspace/SplitPane.tsx';
@@ -6,6 +7,7 @@ import { WorkspaceWithInsight } from '../components/insight/WorkspaceWithInsight
 import { appPlayground } from '../components/insight/playground-service.ts';
 import { appProgress, appRunner } from '../components/workspace/app-services.ts';
 import { useDocumentTitle } from '../hooks/use-document-title.ts';
+import type { LessonSummary } from '../lessons/course-source.ts';
 import type { RenderedLesson } from '../lessons/render-lesson.ts';
 
 /** Props for {@link LessonPage}. */
@@ -17,13 +19,23 @@ export interface LessonPageProps {
   /** How many lessons the course has. */
   total: number;
   /** The lesson before, if any. */
-  previous?: RenderedLesson;
+  previous?: LessonSummary;
   /** The lesson after, if any. */
-  next?: RenderedLesson;
+  next?: LessonSummary;
 }
 
-/** One lesson: prose (title, summary, body, prev/next) beside the exercise area. */
-export function LessonPage({ lesson, position, total, previous, next }: LessonPageProps) {
+/**
+ * One lesson: prose (title, summary, body, prev/next) beside the exercise area. Memoised: the
+ * app shell re-renders right after hydration (the menu's completion marks) and must not take the
+ * whole lesson text with it; the workspace re-renders on its own.
+ */
+export const LessonPage = memo(function LessonPage({
+  lesson,
+  position,
+  total,
+  previous,
+  next,
+}: LessonPageProps) {
   useDocumentTitle(lesson.title);
 
   return (
@@ -61,4 +73,4 @@ export function LessonPage({ lesson, position, total, previous, next }: LessonPa
       />
     </RedisConsoleProvider>
   );
-}
+});

@@ -23,12 +23,18 @@ import { BOUNDARY_LIMITS } from '../runner/limits.ts';
 import type { RedisPort } from '../runner/protocol.ts';
 import type { EndpointFailure, WorkerEndpoint } from '../runner/supervisor.ts';
 import { decodeBytes, encodeBytes, encodeFrame, frameReader } from './frame-channel.ts';
-import type { ChildConfig } from './runner-child.ts';
+import { markStep } from './grade-timing.ts';
+import type { ChildConfig } from './child-main.ts';
 
 /** How to start one child. */
 export interface ChildSpawnOptions {
   /** The child's entry script (bin/runner-child.mjs, or the CLI build's bundled file). */
   entry: string;
+  /**
+   * A startup snapshot of the child (child-snapshot-cache.ts) to start from instead of `entry`.
+   * It must have been built with the same heap flag and `execArgv`, or V8 refuses it.
+   */
+  snapshotBlob?: string;
   /** Node flags before the entry, e.g. a loader for TypeScript sources. */
   execArgv?: readonly string[];
   /** The child's configuration. */
@@ -76,7 +82,9 @@ function command(options: ChildSpawnOptions): [string, string[]] {
   const nodeArgs = [
     `--max-old-space-size=${heap}`,
     ...(options.execArgv ?? []),
-    options.entry,
+    ...(options.snapshotBlob !== undefined
+      ? ['--snapshot-blob', options.snapshotBlob]
+      : [options.entry]),
     JSON.stringify(options.config),
   ];
   const data = dataLimitBytes(options.memoryMb);
@@ -110,6 +118,7 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '' },
     windowsHide: true,
   });
+  markStep('childSpawned');
   const channel = child.stdio[3] as unknown as Readable & Writable;
   const messageListeners: ((raw: unknown) => void)[] = [];
   const errorListeners: ((failure: EndpointFailure) => void)[] = [];

@@ -1,7 +1,8 @@
 /**
  * Which runner child entry the CLI starts. From the TypeScript sources that is the pool's default
  * (bin/runner-child.mjs, which registers the TypeScript hooks); from the build (dist-cli/, see
- * scripts/build-cli.mjs) it is the bundled child next to this module, which needs no hooks.
+ * scripts/build-cli.mjs) it is the bundled child next to this module (child-snapshot.ts), which
+ * needs no hooks and can also be started from its startup snapshot.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -10,5 +11,5 @@ export function builtChildEntry(): string | undefined {
   const here = fileURLToPath(import.meta.url);
   return here.endsWith('.ts')
     ? undefined
-    : fileURLToPath(new URL('./runner-child.mjs', import.meta.url));
+    : fileURLToPath(new URL('./runner-child.cjs', import.meta.url));
 }

@@ -17,6 +17,7 @@ import {
   type SubmissionJson,
 } from './grade.ts';
 import { lessonFileIn, lessonFolders } from './course-dir.ts';
+import { markStep, noteDuration } from './grade-timing.ts';
 import { RunnerError } from './runner-pool.ts';
 import { submissionPassed, type SubmissionResult } from './submission-result.ts';
 import { UsageError } from './usage-error.ts';
@@ -187,7 +188,8 @@ export async function gradeSubmissions(options: GradeOptions, io: GradeIo): Prom
         );
       }
     }
-    await grader.ready();
+    noteDuration('childOwnStartup', await grader.ready());
+    markStep('childReady');
 
     const progress = progressLine(io, files.length);
     let done = 0;
@@ -209,12 +211,15 @@ export async function gradeSubmissions(options: GradeOptions, io: GradeIo): Prom
       }
     };
     await Promise.all(Array.from({ length: size }, work));
+    markStep('graded');
     progress.clear();
     await addCheckNames(results, options.courseDir, lessons);
     await report(results, batch, performance.now() - started, options, io);
+    markStep('reported');
     return results.every(submissionPassed) ? 0 : 1;
   } finally {
     await grader.close();
+    markStep('closed');
   }
 }
 
@@ -276,9 +281,26 @@ async function addCheckNames(
   courseDir: string,
   lessons: Map<string, string>,
 ): Promise<void> {
-  const needing = results.filter(
-    (r) => r.lesson !== undefined && lessons.has(r.lesson) && (!r.report || r.report.error),
-  );
+  const needing: SubmissionResult[] = [];
+  for (const result of results) {
+    if (result.lesson === undefined || !lessons.has(result.lesson)) continue;
+    const error = result.report?.error;
+    if (result.report && !error) continue;
+    if (
+      result.report &&
+      error?.notRun !== undefined &&
+      (error.kind !== 'timeout' || error.check !== undefined)
+    ) {
+      // The runner named every check it did not finish (a compile error names them all): the
+      // list is complete without loading checks.ts in this process, which costs a sucrase
+      // transpile per lesson on a batch's critical path.
+      const finished = result.report.checks.map((c) => c.name);
+      const interrupted = error.check !== undefined && !finished.includes(error.check);
+      result.checkNames = [...finished, ...(interrupted ? [error.check!] : []), ...error.notRun];
+      continue;
+    }
+    needing.push(result);
+  }
   if (needing.length === 0) return;
   // Loaded only when a run was cut short: most runs never pay for sucrase in this process.
   const { checkNamesOf } = await import('./load-checks.ts');

@@ -4,7 +4,7 @@
  * loads only what grading needs. `main(args, io)` is what the bin calls and what tests call
  * in-process, with their own streams and working folder.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type { Lesson } from '../lessons/schema.ts';
 import type { NodeRunner, NodeRunnerOptions } from './node-host.ts';
 import type { RunnerPool, RunnerPoolOptions } from './runner-pool.ts';
+import { markStep, writeTimings } from './grade-timing.ts';
 import { UsageError } from './usage-error.ts';
 import type { VerifyResult } from './verify.ts';
 
@@ -100,6 +101,14 @@ Options:
   --timeout <ms>    Whole-run hard timeout (default 10000).
   -h, --help        Show this help.
 
+Environment:
+  CACHELAB_CACHE_DIR  Where the runner's startup snapshot is kept (default
+                      $XDG_CACHE_HOME/cachelab, else ~/.cache/cachelab). The installed
+                      package builds it in the background after its first grade; later
+                      runs start their sandboxed runners from it, skipping most loading.
+  CACHELAB_SNAPSHOT=0 Never use or build the startup snapshot.
+  CACHELAB_TIMING=1   grade: print when each step was reached to stderr (benchmarks).
+
 Exit codes:
   grade    0 every file passed every check; 1 some file failed a check, did not compile,
            threw while loading, timed out, ran out of memory, crashed or was stopped by
@@ -143,6 +152,7 @@ const EXIT_2_ERRORS = new Set(['UsageError', 'LessonError', 'RunnerError', 'Serv
 
 /** Runs the CLI with `args` (without `node` and the script) and resolves to the exit code. */
 export async function main(args: string[], io: CliIo = processIo): Promise<number> {
+  markStep('main');
   const [command, ...rest] = args;
   if (command === 'cli') {
     const { runRedisCli } = await import('./redis-cli.ts');
@@ -158,7 +168,13 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
       io.stdout.write(HELP);
       return 0;
     }
-    if (command === 'grade') return await grade(rest, io);
+    if (command === 'grade') {
+      try {
+        return await grade(rest, io);
+      } finally {
+        writeTimings(io.stderr);
+      }
+    }
     if (command === 'verify') return await verify(rest, io);
     throw new UsageError(`unknown command "${command}". Run cachelab --help.`);
   } catch (error) {
@@ -225,13 +241,34 @@ async function poolFor(
   const { builtChildEntry } = await import('./child-entry.ts');
   const childEntry = builtChildEntry();
   const create = io.createPool ?? (await import('./runner-pool.ts')).createRunnerPool;
-  return create({
+  const snapshot = childEntry ? await snapshotOf(childEntry) : undefined;
+  const pool = create({
     lessonsDir: resolveLessonsDir(root),
     size: options.size,
     ...(options.hardTimeoutMs !== undefined ? { hardTimeoutMs: options.hardTimeoutMs } : {}),
     ...(options.server ? { server: options.server } : {}),
     ...(childEntry ? { childEntry } : {}),
+    ...(snapshot?.blob
+      ? { childSnapshot: { blob: snapshot.blob, onRejected: (blob) => snapshot.reject(blob) } }
+      : {}),
   });
+  if (!snapshot || snapshot.blob) return pool;
+  return {
+    ...pool,
+    async close() {
+      await pool.close();
+      // Built after this run's work, so the first run of an installed package is not slowed by it.
+      snapshot.buildInBackground();
+    },
+  };
+}
+
+/** The built child's startup snapshot (child-snapshot-cache.ts), for children of the default memory limit. */
+async function snapshotOf(childEntry: string) {
+  const { childSnapshot } = await import('./child-snapshot-cache.ts');
+  const { heapMbFor } = await import('./child-endpoint.ts');
+  const { DEFAULT_MEMORY_MB } = await import('./runner-pool.ts');
+  return childSnapshot(path.dirname(childEntry), heapMbFor(DEFAULT_MEMORY_MB));
 }
 
 /** One runner for `verify`: runs go one at a time, in order. */
@@ -260,39 +297,76 @@ async function grade(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('--redis and --flush only apply to verify');
   if (positionals.length === 0)
     throw new UsageError('grade needs a file: cachelab grade <file> [--lesson <slug>]');
-  const { REPORTERS, gradeSubmissions } = await import('./grade-command.ts');
-  const reporters = new Set<(typeof REPORTERS)[number]>();
-  for (const name of values.reporter ?? []) {
-    const known = REPORTERS.find((r) => r === name);
-    if (!known)
-      throw new UsageError(`unknown reporter "${name}"; use one of ${REPORTERS.join(', ')}`);
-    reporters.add(known);
-  }
-  if (values.json) reporters.add('json');
-  if (reporters.size === 0) reporters.add('readable');
-  if (values.output !== undefined && !reporters.has('junit'))
-    throw new UsageError('--output is where --reporter junit writes; add --reporter junit');
-  const toStdout = [...reporters].filter((r) => r !== 'junit' || values.output === undefined);
-  if (toStdout.length > 1)
-    throw new UsageError(
-      `only one report can go to stdout, got ${toStdout.join(' and ')}; give junit an --output <file>`,
-    );
+  const cwd = io.cwd ?? process.cwd();
+  const courseDir = courseOf(values, io);
   const hardTimeoutMs = timeoutOf(values.timeout);
-  const jobs =
-    values.jobs === undefined ? availableParallelism() : positiveInt('--jobs', values.jobs);
-  return gradeSubmissions(
-    {
-      paths: positionals,
-      lesson: values.lesson,
-      courseDir: courseOf(values, io),
-      cwd: io.cwd ?? process.cwd(),
-      reporters: [...reporters],
-      output: values.output,
-      jobs: Math.min(jobs, 64),
-      createGrader: (courseDir, size) => poolFor(io, courseDir, { size, hardTimeoutMs }),
-    },
-    { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: Boolean(io.stderrIsTTY) },
-  );
+  // One file: its runner starts first, so the child boots while this process loads the grader
+  // and reads the file. If the command is refused after all, the runner is closed unused.
+  let early =
+    positionals.length === 1 && isFile(path.resolve(cwd, positionals[0]!))
+      ? poolFor(io, courseDir, { size: 1, hardTimeoutMs })
+      : undefined;
+  // Spawned before the grader's own modules load, so they load while the child boots (a
+  // failure to start surfaces where the grader waits for it).
+  await early?.catch(() => {});
+  try {
+    const { REPORTERS, gradeSubmissions } = await import('./grade-command.ts');
+    const reporters = new Set<(typeof REPORTERS)[number]>();
+    for (const name of values.reporter ?? []) {
+      const known = REPORTERS.find((r) => r === name);
+      if (!known)
+        throw new UsageError(`unknown reporter "${name}"; use one of ${REPORTERS.join(', ')}`);
+      reporters.add(known);
+    }
+    if (values.json) reporters.add('json');
+    if (reporters.size === 0) reporters.add('readable');
+    if (values.output !== undefined && !reporters.has('junit'))
+      throw new UsageError('--output is where --reporter junit writes; add --reporter junit');
+    const toStdout = [...reporters].filter((r) => r !== 'junit' || values.output === undefined);
+    if (toStdout.length > 1)
+      throw new UsageError(
+        `only one report can go to stdout, got ${toStdout.join(' and ')}; give junit an --output <file>`,
+      );
+    const jobs =
+      values.jobs === undefined ? availableParallelism() : positiveInt('--jobs', values.jobs);
+    return await gradeSubmissions(
+      {
+        paths: positionals,
+        lesson: values.lesson,
+        courseDir,
+        cwd,
+        reporters: [...reporters],
+        output: values.output,
+        jobs: Math.min(jobs, 64),
+        createGrader: (dir, size) => {
+          const started = early;
+          early = undefined;
+          if (started && size === 1 && dir === courseDir) return started;
+          if (started)
+            void started.then(
+              (pool) => pool.close(),
+              () => {},
+            );
+          return poolFor(io, dir, { size, hardTimeoutMs });
+        },
+      },
+      { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: Boolean(io.stderrIsTTY) },
+    );
+  } finally {
+    if (early)
+      void early.then(
+        (pool) => pool.close(),
+        () => {},
+      );
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function verify(args: string[], io: CliIo): Promise<number> {

@@ -11,8 +11,12 @@
  * SHUTDOWN, DEBUG, MODULE and ACL inside scripts itself), with exactly one database
  * (`--databases 1`: SELECT/SWAPDB/MOVE/COPY DB have nowhere to go, FLUSHALL is FLUSHDB) and
  * MIGRATE renamed away (`--rename-command MIGRATE ""`: no connection to other hosts). Anywhere
- * else EVAL & co. are refused with a message that says how to start such a server. FUNCTION and
- * FCALL stay refused everywhere.
+ * else EVAL & co. are refused with a message that says how to start such a server.
+ *
+ * Redis Functions are the same Lua, with one more reach: a library belongs to the whole server,
+ * not to a database, and survives FLUSHALL. They run under the same condition (one database, so
+ * the server holds nothing but the URL's database), and every reset also runs FUNCTION FLUSH, so
+ * no library outlives its check. On any other server FUNCTION and FCALL are refused like EVAL.
  */
 import { Redis } from 'ioredis';
 import { SUPPORTED_COMMANDS, unsupportedCommandMessage } from '../redis/fidelity/engine.ts';
@@ -39,9 +43,6 @@ const REFUSED = new Set([
   'replicaof',
   'slaveof',
   'failover',
-  'function',
-  'fcall',
-  'fcall_ro',
   'save',
   'bgsave',
   'bgrewriteaof',
@@ -54,9 +55,31 @@ const REFUSED = new Set([
 ]);
 
 /** Commands that run learner Lua: allowed only on a server where scripts stay in the database. */
-const SCRIPT_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'script']);
-/** SCRIPT subcommands a learner may use on such a server. */
-const SCRIPT_SUBCOMMANDS = new Set(['load', 'exists', 'flush', 'kill', 'help']);
+const SCRIPT_COMMANDS = new Set([
+  'eval',
+  'evalsha',
+  'eval_ro',
+  'evalsha_ro',
+  'script',
+  'function',
+  'fcall',
+  'fcall_ro',
+]);
+/** SCRIPT and FUNCTION subcommands a learner may use on such a server. */
+const SUBCOMMANDS: Record<string, ReadonlySet<string>> = {
+  script: new Set(['load', 'exists', 'flush', 'kill', 'help']),
+  function: new Set([
+    'load',
+    'list',
+    'delete',
+    'flush',
+    'stats',
+    'kill',
+    'dump',
+    'restore',
+    'help',
+  ]),
+};
 
 /**
  * Why learner Lua may not run on this server, or null when it may (see the module comment).
@@ -196,9 +219,10 @@ function refusal(
 ): string | undefined {
   if (SCRIPT_COMMANDS.has(command)) {
     if (risk !== null) return scriptRefusal(command, risk);
-    const sub = command === 'script' ? String(args[0] ?? '').toLowerCase() : '';
-    if (command === 'script' && !SCRIPT_SUBCOMMANDS.has(sub))
-      return `ERR cachelab verify --redis refuses 'SCRIPT ${sub.toUpperCase()}'`;
+    const allowed = SUBCOMMANDS[command];
+    const sub = String(args[0] ?? '').toLowerCase();
+    if (allowed && !allowed.has(sub))
+      return `ERR cachelab verify --redis refuses '${command.toUpperCase()} ${sub.toUpperCase()}'`;
     return undefined;
   }
   const reachesOtherDb =
@@ -247,7 +271,14 @@ function answer(
     if (op.type === 'reset') {
       // Ends whatever MULTI/WATCH the learner's connection was left in, then empties the database.
       // A runaway learner script would keep the server busy: stop it first (NOTBUSY is fine).
-      const killed = risk === null ? host.call('SCRIPT', 'KILL').catch(() => {}) : null;
+      // Function libraries are server-wide and survive FLUSHDB, so they are flushed too.
+      const killed =
+        risk === null
+          ? Promise.all([
+              host.call('SCRIPT', 'KILL').catch(() => {}),
+              host.call('FUNCTION', 'KILL').catch(() => {}),
+            ]).then(() => host.call('FUNCTION', 'FLUSH'))
+          : null;
       const discarded = learner.call('DISCARD').catch(() => {});
       const unwatched = learner.unwatch();
       const closed = closeExtras();

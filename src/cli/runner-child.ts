@@ -1,108 +1,11 @@
 /**
- * Entry of a runner child process: the CLI's isolation unit for learner code. It only wires the
- * shared worker loop (src/runner/worker-loop.ts) to fd 3, a pipe the parent opened for framed
- * JSON (frame-channel.ts). The parent (child-endpoint.ts) starts it under an OS memory limit
- * and kills it with SIGKILL when a run goes over time or memory, so whatever learner code does
- * here, only this process dies.
- *
- * Kept to one file that imports only what a run needs, so the CLI's build can bundle it alone.
- * Its configuration is one JSON argument (ChildConfig).
+ * Entry of a runner child process (the body is child-main.ts). Kept to one file that imports only
+ * what a run needs, so the CLI's build can bundle it alone. Its configuration is one JSON
+ * argument (ChildConfig).
  */
 // First: loads ioredis-mock and locks the realm down before the runner modules evaluate.
 import { RedisMock } from './child-realm.ts';
-import { readdirSync } from 'node:fs';
-import { Socket } from 'node:net';
-import path from 'node:path';
-import type { CheckSuite } from '../runner/checks-api.ts';
-import { BOUNDARY_LIMITS } from '../runner/limits.ts';
-import { mockBackend, type RedisBackend } from '../runner/redis-backend.ts';
-import { startWorkerLoop } from '../runner/worker-loop.ts';
-import { decodeBytes, encodeBytes, encodeFrame, frameReader } from './frame-channel.ts';
-import { loadCheckSuite } from './load-checks.ts';
-
-/** What the parent passes as the child's one argument, as JSON. */
-export interface ChildConfig {
-  /** The folder holding the `NN-slug` lesson folders. */
-  lessonsDir: string;
-  /** Soft timeout per learner call, in ms. */
-  checkTimeoutMs: number;
-  /** `verify --redis`: runs go to the parent's server connections over the channel. */
-  server?: boolean;
-}
-
-/** Prefix of a frame for the supervisor (protocol.ts messages). */
-export const LOOP_FRAME = 'm';
-/** Prefix of a frame of `verify --redis` traffic. */
-export const REDIS_FRAME = 'r';
+import { startChild } from './child-main.ts';
 
 const startedAt = performance.now();
-const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
-
-// The channel is bound before any learner code exists; learner code never sees `process`,
-// `require` or this module's scope, only what its Compartment is given.
-const channel = new Socket({ fd: 3, readable: true, writable: true });
-const write = (text: string) => channel.write(encodeFrame(text));
-
-// Learner code can leave rejected promises behind (a fire-and-forget command that fails); they
-// must not end the process. An exception nobody caught is different: this process can no longer
-// be trusted, so it dies and the parent reports `crashed`.
-process.on('unhandledRejection', () => {});
-process.on('uncaughtException', () => process.exit(70));
-// The parent going away (it was killed, or closed the pool) ends the child too.
-channel.on('close', () => process.exit(0));
-channel.on('error', () => process.exit(0));
-
-const mock = mockBackend(RedisMock);
-
-const redisListeners: ((value: unknown) => void)[] = [];
-const backend: RedisBackend = config.server ? await serverBackendOverChannel() : mock;
-
-async function serverBackendOverChannel(): Promise<RedisBackend> {
-  const { serverBackend } = await import('./server-backend.ts');
-  return serverBackend({
-    on: (_event, listener) => redisListeners.push(listener),
-    postMessage: (value) => write(REDIS_FRAME + JSON.stringify(encodeBytes(value))),
-  });
-}
-
-/** The lesson folder of each slug, read once. */
-let folders: Map<string, string> | undefined;
-function folderOf(slug: string): string | undefined {
-  if (!folders) {
-    folders = new Map();
-    for (const entry of readdirSync(config.lessonsDir, { withFileTypes: true })) {
-      const match = /^\d+-(.+)$/.exec(entry.name);
-      if (entry.isDirectory() && match) folders.set(match[1], entry.name);
-    }
-  }
-  return folders.get(slug);
-}
-
-const loop = startWorkerLoop({
-  post: (text) => write(LOOP_FRAME + text),
-  backend,
-  warmupBackend: mock,
-  loadSuite(slug): CheckSuite<unknown> | undefined {
-    const folder = folderOf(slug);
-    if (!folder) return undefined;
-    return loadCheckSuite(path.join(config.lessonsDir, folder, 'checks.ts'), `${folder}/checks.ts`);
-  },
-  checkTimeoutMs: config.checkTimeoutMs,
-  uptimeMs: () => performance.now() - startedAt,
-  snapshot: false,
-});
-
-channel.on(
-  'data',
-  frameReader(BOUNDARY_LIMITS.frameBytes, {
-    onFrame(text) {
-      if (text.startsWith(REDIS_FRAME)) {
-        const value = decodeBytes(JSON.parse(text.slice(1)));
-        for (const listener of redisListeners) listener(value);
-      } else {
-        loop.receive(text.slice(1));
-      }
-    },
-    onOversize: () => process.exit(71),
-  }),
-);
+await startChild(RedisMock, process.argv[2] ?? '{}', startedAt);

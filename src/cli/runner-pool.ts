@@ -35,6 +35,12 @@ export interface RunnerPoolOptions {
   childEntry?: string;
   /** Node flags for the child before its entry. */
   childExecArgv?: readonly string[];
+  /**
+   * A startup snapshot of the child (child-snapshot-cache.ts), built with this pool's heap flag.
+   * Children start from it until one fails to start; then the rest start from `childEntry`, and
+   * `onRejected` is told, so a corrupted or foreign blob costs one start-up, never a verdict.
+   */
+  childSnapshot?: { blob: string; onRejected?(blob: string): void };
   /** `verify --redis`: the host's server connections; each child's Redis traffic goes there. */
   server?: { serve(port: RedisPort): void };
 }
@@ -61,6 +67,9 @@ export class RunnerError extends Error {
   }
 }
 
+/** Resident memory limit per child in MB, unless `memoryMb` says otherwise. */
+export const DEFAULT_MEMORY_MB = 512;
+
 /** The TypeScript-sources entry of a child. */
 export const DEFAULT_CHILD_ENTRY = fileURLToPath(
   new URL('../../bin/runner-child.mjs', import.meta.url),
@@ -70,23 +79,28 @@ interface Member {
   supervisor: Supervisor;
   runs: number;
   busy: boolean;
+  /** Started from the startup snapshot. */
+  fromSnapshot: boolean;
 }
 
 /** Starts `size` children (they warm up while the caller reads files) and returns the pool. */
 export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const size = Math.max(1, options.size ?? 1);
   const hardTimeoutMs = options.hardTimeoutMs ?? 10_000;
-  const memoryMb = options.memoryMb ?? 512;
+  const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
   const maxRuns = options.maxRunsPerChild ?? 200;
   const target = size + (options.spare ? 1 : 0);
   const members = new Set<Member>();
   const waiting: ((member: Member) => void)[] = [];
   let closed = false;
   let firstReady: Promise<number> | undefined;
+  let snapshot = options.childSnapshot;
 
   const startMember = (): Member => {
+    const fromSnapshot = snapshot;
     const endpoint = spawnChild({
       entry: options.childEntry ?? DEFAULT_CHILD_ENTRY,
+      ...(fromSnapshot ? { snapshotBlob: fromSnapshot.blob } : {}),
       execArgv: options.childExecArgv,
       config: {
         lessonsDir: options.lessonsDir,
@@ -101,11 +115,24 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       hardTimeoutMs,
       memoryMb,
     });
-    const member: Member = { supervisor, runs: 0, busy: false };
+    const member: Member = {
+      supervisor,
+      runs: 0,
+      busy: false,
+      fromSnapshot: Boolean(fromSnapshot),
+    };
     members.add(member);
     firstReady ??= supervisor.ready;
     supervisor.onDeath(() => {
       members.delete(member);
+      if (!closed && member.fromSnapshot && supervisor.readyMs === undefined) {
+        // It died before it was ready: a corrupted blob, or one built for another Node or other
+        // flags. The rest of this pool starts from the bundle; the refill below is the first.
+        const rejected = snapshot;
+        snapshot = undefined;
+        rejected?.onRejected?.(rejected.blob);
+        if (firstReady === supervisor.ready) firstReady = undefined;
+      }
       // Keep the pool full while anyone may still run.
       if (!closed) refill();
     });
@@ -121,6 +148,8 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       member.supervisor.ready.then(
         () => (startFailures = 0),
         (error: unknown) => {
+          // A child that could not start from the snapshot is the blob's fault (see onDeath).
+          if (member.fromSnapshot) return;
           // A child that cannot start at all (a failed self-test, a broken install) would fail
           // again: after three in a row, runs waiting for a child fail instead of hanging.
           startFailures += 1;
@@ -205,12 +234,18 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
         }
       }
     },
-    ready() {
-      return (firstReady ?? Promise.reject(new RunnerError('The runner is closed.'))).catch(
-        (error: unknown) => {
+    async ready() {
+      for (;;) {
+        const current = firstReady;
+        if (!current) throw new RunnerError('The runner is closed.');
+        try {
+          return await current;
+        } catch (error) {
+          // A child from a rejected snapshot has been replaced: wait for its replacement.
+          if (firstReady !== undefined && firstReady !== current && !closed) continue;
           throw new RunnerError(error instanceof Error ? error.message : String(error));
-        },
-      );
+        }
+      }
     },
     async close() {
       closed = true;

@@ -60,7 +60,9 @@ function subscribe(listener: () => void) {
 /** The current theme and a toggle that remembers the choice across visits (and syncs other tabs). */
 export function useTheme(): { theme: Theme; toggle: () => void } {
   const theme = useSyncExternalStore(subscribe, currentTheme, () => 'light' as Theme);
-  useEffect(() => applyTheme(theme), [theme]);
+  // Applies the theme in effect, not the rendered one: while a prerendered page hydrates, React
+  // renders the server's 'light', and applying that would flash a dark learner's page light.
+  useEffect(() => applyTheme(), [theme]);
   const toggle = useCallback(() => {
     const next: Theme = currentTheme() === 'dark' ? 'light' : 'dark';
     try {

@@ -21,6 +21,7 @@ import docs from './command-docs.json';
 import { ReplyError } from './reply-error.ts';
 import { toText } from './bytes.ts';
 import { createEngine, type Engine } from './fidelity/engine.ts';
+import { prefixKeys } from './key-prefix.ts';
 import { MULTI_FRAME_COMMANDS, isSubscribed } from './fidelity/pubsub.ts';
 import { sha1Hex } from './lua/sha1.ts';
 import {
@@ -206,10 +207,14 @@ export interface FaithfulOptions {
  */
 const engines = new Map<string, Engine>();
 
-/** One engine per mock store, so clients on the same store share WATCH versions. */
+/**
+ * One engine per mock store, so clients on the same store share WATCH versions. A `keyPrefix` is
+ * the client's business, as in ioredis (see key-prefix.ts): the engine works on the whole store,
+ * through an unprefixed sibling of a prefixed mock (ioredis-mock would prefix inside its store).
+ */
 function engineFor(mock: MockLike, options: FaithfulOptions): Engine {
   const { host, port, db, keyPrefix } = mock.options ?? {};
-  const id = `${host}|${port}|${db ?? 0}|${keyPrefix ?? ''}`;
+  const id = `${host}|${port}|${db ?? 0}`;
   let engine = engines.get(id);
   if (!engine) {
     const Ctor = mock.constructor as new (o: object) => MockLike;
@@ -218,7 +223,7 @@ function engineFor(mock: MockLike, options: FaithfulOptions): Engine {
     engine = createEngine({
       now: options.now,
       storeFor: (db) =>
-        db === 0 ? mock : new Ctor({ host, port, keyPrefix, db, lazyConnect: true }),
+        db === 0 && !keyPrefix ? mock : new Ctor({ host, port, db, lazyConnect: true }),
     });
     engines.set(id, engine);
   }
@@ -254,7 +259,8 @@ export class FaithfulPipeline {
   /** @internal */
   add(name: string, rawArgs: unknown[], buffers: boolean): this {
     const [args, callback] = splitCallback(rawArgs);
-    this.queue.push({ argv: [name, ...normalizeArgs(name, args)], buffers, callback });
+    const argv = [name, ...prefixKeys(name, normalizeArgs(name, args), this.client.keyPrefix)];
+    this.queue.push({ argv, buffers, callback });
     return this;
   }
 
@@ -285,6 +291,8 @@ export class FaithfulClient {
   constructor(
     private readonly engine: Engine,
     private readonly mock: MockLike | null = null,
+    /** ioredis's `keyPrefix`: added to every key argument this client sends. */
+    readonly keyPrefix = '',
   ) {
     this.conn = engine.connect();
     // A published message arrives after the command that published it has returned, as it
@@ -337,7 +345,7 @@ export class FaithfulClient {
 
   /** A new connection (own SELECT/MULTI/WATCH state) on the same data. */
   duplicate(): FaithfulRedis {
-    return new FaithfulClient(this.engine, this.mock) as FaithfulRedis;
+    return new FaithfulClient(this.engine, this.mock, this.keyPrefix) as FaithfulRedis;
   }
 
   /**
@@ -479,7 +487,7 @@ export class FaithfulClient {
     let argv: Arg[];
     try {
       // ioredis's argument transformers are keyed by exact name too.
-      argv = [wireName, ...normalizeArgs(wireName, args)];
+      argv = [wireName, ...prefixKeys(wireName, normalizeArgs(wireName, args), this.keyPrefix)];
     } catch (err) {
       return withCallback(Promise.reject(err), callback);
     }
@@ -655,7 +663,12 @@ export type FaithfulRedis = FaithfulClient &
 /** Wraps an ioredis-mock instance so that it answers like Redis 7. */
 export function withFidelity(mock: object, options: FaithfulOptions = {}): FaithfulRedis {
   const m = mock as MockLike;
-  return new FaithfulClient(engineFor(m, options), m) as FaithfulRedis;
+  const keyPrefix = m.options?.keyPrefix;
+  return new FaithfulClient(
+    engineFor(m, options),
+    m,
+    typeof keyPrefix === 'string' ? keyPrefix : '',
+  ) as FaithfulRedis;
 }
 
 /** Creates a fresh mock with `new RedisMock(mockOptions)` and wraps it. */

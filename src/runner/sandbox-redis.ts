@@ -21,6 +21,7 @@ import {
   type ScanStreamOptions,
 } from '../redis/scan-stream.ts';
 import type { Arg } from '../redis/fidelity/types.ts';
+import { prefixKeys } from '../redis/key-prefix.ts';
 
 /** The subset of an ioredis(-mock) client the facade drives. */
 export type RawRedis = Record<string, unknown>;
@@ -102,6 +103,24 @@ const COMMAND_SET = new Set(COMMANDS);
 const PIPELINE_CONTROL = new Set(['exec', 'multi', 'discard']);
 
 const facadeState = new WeakMap<object, BindingResolver>();
+/** ioredis's `keyPrefix` of each facade that has one (key-prefix.ts). */
+const keyPrefixes = new WeakMap<object, string>();
+
+function keyPrefixOf(facade: unknown): string {
+  return (typeof facade === 'object' && facade !== null && keyPrefixes.get(facade)) || '';
+}
+
+/** The `keyPrefix` of ioredis's constructor arguments (`new Redis(options)`, `(port, host, options)`, ...). */
+function keyPrefixOption(options: unknown[]): string {
+  let prefix = '';
+  for (const option of options)
+    if (typeof option === 'object' && option !== null) {
+      // Read once: a getter cannot hand out one prefix to check and another to use.
+      const value: unknown = (option as { keyPrefix?: unknown }).keyPrefix;
+      if (typeof value === 'string') prefix = value;
+    }
+  return prefix;
+}
 
 /** The facade's connection on its current binding (throws a learner-facing error when closed). */
 function target(facade: unknown): Target {
@@ -143,7 +162,12 @@ function callBack(
  * supported. `method` is a facade method name (a command, its `…Buffer` twin, `call` or
  * `callBuffer`); for `call`/`callBuffer` the learner's first argument names the command.
  */
-function issue({ binding, raw }: Target, method: string, rawArgs: unknown[]): Promise<unknown> {
+function issue(
+  { binding, raw }: Target,
+  method: string,
+  rawArgs: unknown[],
+  keyPrefix = '',
+): Promise<unknown> {
   let callback: ((err: unknown, res?: unknown) => void) | undefined;
   let name: string;
   let argv: Arg[];
@@ -153,7 +177,7 @@ function issue({ binding, raw }: Target, method: string, rawArgs: unknown[]): Pr
       callback = args.pop() as (err: unknown, res?: unknown) => void;
     const viaCall = method === 'call' || method === 'callBuffer';
     name = viaCall ? commandName(args.shift()) : method.replace(/Buffer$/, '');
-    argv = wireArgs(name, args);
+    argv = prefixKeys(name, wireArgs(name, args), keyPrefix);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -195,7 +219,7 @@ interface Queued {
 
 const pipelineState = new WeakMap<
   object,
-  { target: () => Target; queue: Queued[]; transaction: boolean }
+  { target: () => Target; queue: Queued[]; transaction: boolean; keyPrefix: string }
 >();
 
 function pipelineOf(facade: unknown) {
@@ -209,7 +233,7 @@ function pipelineOf(facade: unknown) {
 }
 
 /** Stringifies one queued command now, so the values cannot change before `exec()`. */
-function queued(method: string, rawArgs: readonly unknown[]): Queued {
+function queued(method: string, rawArgs: readonly unknown[], keyPrefix: string): Queued {
   const args = [...rawArgs];
   const callback =
     typeof args[args.length - 1] === 'function'
@@ -220,12 +244,12 @@ function queued(method: string, rawArgs: readonly unknown[]): Queued {
     throw new TypeError(
       `${name.toUpperCase()} cannot be queued inside a pipeline or transaction: call .exec() or .discard() on it instead`,
     );
-  return { method, name, argv: wireArgs(name, args), callback };
+  return { method, name, argv: prefixKeys(name, wireArgs(name, args), keyPrefix), callback };
 }
 
 /** `redis.multi()` and `redis.pipeline()`: queues commands, records them when `exec` runs. */
 class SandboxPipeline {
-  constructor(target: () => Target, transaction: boolean, commands: unknown) {
+  constructor(target: () => Target, transaction: boolean, commands: unknown, keyPrefix = '') {
     const queue: Queued[] = [];
     if (commands !== undefined && commands !== null && !Array.isArray(commands)) commands = [];
     for (const command of (commands as unknown[] | undefined) ?? []) {
@@ -237,9 +261,9 @@ class SandboxPipeline {
       const base = method.replace(/buffer$/, '');
       if (!COMMAND_SET.has(base) || PIPELINE_CONTROL.has(base))
         throw new TypeError(`"${method}" is not a Redis command that can be queued`);
-      queue.push(queued(method.endsWith('buffer') ? `${base}Buffer` : base, args));
+      queue.push(queued(method.endsWith('buffer') ? `${base}Buffer` : base, args, keyPrefix));
     }
-    pipelineState.set(this, { target, queue, transaction });
+    pipelineState.set(this, { target, queue, transaction, keyPrefix });
     harden(this);
   }
 
@@ -295,7 +319,8 @@ class SandboxPipeline {
 
   /** Queues any command by name, as ioredis's `pipeline.call('SET', 'k', 'v')`. */
   call(...args: unknown[]): this {
-    pipelineOf(this).queue.push(queued('call', args));
+    const state = pipelineOf(this);
+    state.queue.push(queued('call', args, state.keyPrefix));
     return this;
   }
 
@@ -316,7 +341,8 @@ for (const name of COMMANDS) {
     Object.defineProperty(SandboxPipeline.prototype, method, {
       value: {
         [method](this: unknown, ...args: unknown[]) {
-          pipelineOf(this).queue.push(queued(method, args));
+          const state = pipelineOf(this);
+          state.queue.push(queued(method, args, state.keyPrefix));
           return this;
         },
       }[method],
@@ -379,39 +405,44 @@ export class SandboxRedis {
   declare readonly status: string;
 
   constructor(...options: unknown[]) {
-    // Options are ignored: host, port and db can only ever lead to the current check's store.
-    void options;
+    // Host, port and db are ignored: they can only ever lead to the current check's store.
+    // `keyPrefix` is kept: ioredis adds it to every key the client sends.
     const resolve = pendingResolver;
     pendingResolver = undefined;
     if (!resolve) throw new Error('Redis clients can only be created while your code runs');
+    const keyPrefix = keyPrefixOption(options);
     facadeState.set(this, resolve);
+    if (keyPrefix) keyPrefixes.set(this, keyPrefix);
     Object.defineProperty(this, 'status', { value: 'ready', enumerable: true });
     harden(this);
   }
 
   /** Sends any command by name, as ioredis's `redis.call('SET', 'k', 'v')`. */
   call(...args: unknown[]): Promise<unknown> {
-    return issue(target(this), 'call', args);
+    return issue(target(this), 'call', args, keyPrefixOf(this));
   }
 
   /** `call`, with Uint8Array replies. */
   callBuffer(...args: unknown[]): Promise<unknown> {
-    return issue(target(this), 'callBuffer', args);
+    return issue(target(this), 'callBuffer', args, keyPrefixOf(this));
   }
 
   /** Starts a MULTI/EXEC transaction. */
   multi(commands?: unknown): SandboxPipeline {
-    return new SandboxPipeline(targetGetter(this), true, commands);
+    return new SandboxPipeline(targetGetter(this), true, commands, keyPrefixOf(this));
   }
 
   /** Starts a pipeline. */
   pipeline(commands?: unknown): SandboxPipeline {
-    return new SandboxPipeline(targetGetter(this), false, commands);
+    return new SandboxPipeline(targetGetter(this), false, commands, keyPrefixOf(this));
   }
 
   /** A second client on the same store. */
   duplicate(): SandboxRedis {
-    return clientWithResolver(resolverOf(this));
+    const copy = clientWithResolver(resolverOf(this));
+    const keyPrefix = keyPrefixOf(this);
+    if (keyPrefix) keyPrefixes.set(copy, keyPrefix);
+    return copy;
   }
 
   /** Resolves at once: there is no connection to open. */
@@ -470,7 +501,7 @@ for (const name of COMMANDS) {
     Object.defineProperty(SandboxRedis.prototype, method, {
       value: {
         [method](this: unknown, ...args: unknown[]) {
-          return issue(target(this), method, args);
+          return issue(target(this), method, args, keyPrefixOf(this));
         },
       }[method],
       writable: true,
@@ -497,8 +528,9 @@ for (const [method, command, keyed, buffers] of SCAN_STREAM_METHODS) {
         }
         // Every page is an ordinary command through the facade: logged, traced, refused once
         // the check is over; listeners only run while it lasts.
+        const keyPrefix = keyPrefixOf(this);
         const page = (args: Arg[]) =>
-          issue(resolve(), buffers ? `${command}Buffer` : command, args);
+          issue(resolve(), buffers ? `${command}Buffer` : command, args, keyPrefix);
         const call: ListenerCall = (listener, args) => {
           if (!binding.open) return false;
           try {

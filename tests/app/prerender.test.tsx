@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fillTemplate } from '../../scripts/vite-prerender.ts';
+import { fillTemplate, lessonChunks } from '../../scripts/vite-prerender.ts';
+import type { Rollup } from 'vite';
 import { THEME_STORAGE_KEY } from '../../src/hooks/use-theme.ts';
-import { getCourse } from '../../src/lessons/course-source.ts';
+import { getCourse, loadLesson } from '../../src/lessons/course-source.ts';
 import { prerenderLessons } from '../../src/prerender.tsx';
 
 const course = getCourse();
 const lessons = course.ok ? course.lessons : [];
 
-describe('prerendered lesson pages', () => {
-  const pages = prerenderLessons('/');
+describe('prerendered lesson pages', async () => {
+  const pages = await prerenderLessons('/');
+  const firstLesson = (await loadLesson(lessons[0].slug))!;
 
   it('renders one page per lesson, with its text and title', () => {
     expect(pages.map((p) => p.path)).toEqual(lessons.map((l) => `lessons/${l.slug}`));
@@ -28,13 +30,13 @@ describe('prerendered lesson pages', () => {
     expect(html).toMatch(
       /<pre class="code-preview" role="textbox" aria-readonly="true"[^>]*aria-label="Code editor for/,
     );
-    expect(html).toContain(lessons[0].starter.split('\n')[0].replace(/'/g, '&#x27;'));
+    expect(html).toContain(firstLesson.starter.split('\n')[0].replace(/'/g, '&#x27;'));
     expect(html).not.toContain('not letting cachelab save');
     expect(html.replace(/<!-- -->/g, '')).toContain(`0 of ${lessons.length} lessons complete`);
   });
 
-  it('links under a sub-path base', () => {
-    const [page] = prerenderLessons('/cachelab/');
+  it('links under a sub-path base', async () => {
+    const [page] = await prerenderLessons('/cachelab/');
     expect(page.html).toContain(`href="/cachelab/lessons/${lessons[1].slug}"`);
     expect(page.html).not.toMatch(/href="\/lessons\//);
   });
@@ -46,6 +48,34 @@ describe('prerendered lesson pages', () => {
     expect(filled).toContain('<title>A &amp; &lt;B> · cachelab</title>');
     expect(filled).toContain('<div id="root"><p>hi</p></div>');
     expect(() => fillTemplate('<body></body>', { title: 't', html: '' })).toThrow(/id="root"/);
+    // Extra <head> markup (the font preload), and the early-Run script, go before </head>; a "$"
+    // in the page is copied as is, not read as a replacement pattern.
+    const withHead = fillTemplate(template, { title: 't', html: '<p>$&</p>' }, '<link rel="x">');
+    expect(withHead.indexOf('<link rel="x">')).toBeLessThan(withHead.indexOf('</head>'));
+    expect(withHead).toContain('__cachelabEarlyRun');
+    expect(withHead).toContain('<div id="root"><p>$&</p></div>');
+  });
+});
+
+describe('lessonChunks', () => {
+  it("finds each lesson page's chunk (and what it imports) in the bundle, and nothing else", () => {
+    const chunk = (fileName: string, facadeModuleId: string | null, imports: string[] = []) =>
+      ({ type: 'chunk', fileName, facadeModuleId, imports }) as unknown as Rollup.OutputChunk;
+    const bundle = {
+      a: chunk('assets/index-1.js', '/src/main.tsx', ['assets/jsx-runtime-2.js']),
+      b: chunk('assets/key-value-basics-3.js', '\0virtual:cachelab/lesson/key-value-basics', [
+        'assets/jsx-runtime-2.js',
+      ]),
+      c: chunk('assets/expiry-4.js', '\0virtual:cachelab/lesson/expiry'),
+      d: chunk('assets/course-5.js', '\0virtual:cachelab/course'),
+      e: { type: 'asset', fileName: 'assets/x.css' } as unknown as Rollup.OutputAsset,
+    } satisfies Rollup.OutputBundle;
+    expect(lessonChunks(bundle)).toEqual(
+      new Map([
+        ['lessons/key-value-basics', ['assets/key-value-basics-3.js', 'assets/jsx-runtime-2.js']],
+        ['lessons/expiry', ['assets/expiry-4.js']],
+      ]),
+    );
   });
 });
 

@@ -1,21 +1,19 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../src/cli/node-host.ts';
-import { buildRunnerChild } from '../helpers/runner-child-bundle.ts';
+import { runnerChildEntry } from '../helpers/runner-child-bundle.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LESSON = 'key-value-basics';
 const HARD_TIMEOUT_MS = 2500;
 
 let runner: NodeRunner;
-let work: string;
 let childEntry: string;
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'cachelab-node-host-'));
-  childEntry = await buildRunnerChild(work);
+  // The child bundle built once for the test run (tests/helpers/global-setup.ts).
+  childEntry = runnerChildEntry();
   runner = createNodeRunner({
     root,
     childEntry,
@@ -27,7 +25,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await runner?.close();
-  rmSync(work, { recursive: true, force: true });
 });
 
 /** Learner code for lesson 1 whose saveUser runs `body`; the other exports are correct. */

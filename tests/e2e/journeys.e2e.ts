@@ -479,11 +479,14 @@ describe('the solution opens where the learner is looking', () => {
     it(`shows the diff in view, without scrolling, at ${width} px`, async () => {
       const { context, page } = width === 390 ? await phonePage() : await freshPage(width, 800);
       try {
-        // The prerendered tabs do nothing until the app takes over (known gap); the runner
-        // worker it starts then is the sign that they are live.
-        const appStarted = page.waitForRequest(/runner-worker-[\w-]+\.js/, { timeout: 60_000 });
+        // The prerendered tabs do nothing until the app takes over; its mark is the sign that
+        // they are live.
         await page.goto(LESSON_URL());
-        await appStarted;
+        await page.waitForFunction(
+          () => performance.getEntriesByName('cachelab:app-ready').length > 0,
+          undefined,
+          { timeout: 60_000 },
+        );
         if (width === 390) await page.getByRole('link', { name: /Jump to exercise/ }).click();
         const tab = page.getByRole('tab', { name: 'Solution' });
         await tab.click();
@@ -570,11 +573,15 @@ describe('on a phone', () => {
   it('runs "Try it" in place, beside the snippet', async () => {
     const { context, page } = await phonePage();
     try {
-      // The app takes over the prerendered page after its first paint; the runner worker it
-      // starts then is the sign that the buttons are live.
-      const appStarted = page.waitForRequest(/runner-worker-[\w-]+\.js/, { timeout: 60_000 });
+      // The app takes over the prerendered page after its first paint; its mark is the sign
+      // that the buttons are live. (The runner no longer starts then on a phone: only once the
+      // exercise is near.)
       await page.goto(LESSON_URL());
-      await appStarted;
+      await page.waitForFunction(
+        () => performance.getEntriesByName('cachelab:app-ready').length > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
       const tryIt = page.getByRole('button', { name: 'Try it' }).first();
       await tryIt.scrollIntoViewIfNeeded();
       const before = await page.evaluate(() => window.scrollY);
@@ -586,6 +593,123 @@ describe('on a phone', () => {
         .toMatch(/redis> /);
       // No jump to the console thousands of pixels below.
       expect(Math.abs((await page.evaluate(() => window.scrollY)) - before)).toBeLessThan(300);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the prerendered page before the app takes over', () => {
+  /** Opens the lesson with the main bundle held back until `release` is called. */
+  async function heldPage(): Promise<{ context: BrowserContext; page: Page; release: () => void }> {
+    const { context, page } = await freshPage();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    // Not 'domcontentloaded': a module script delays that event until it has run.
+    await page.goto(LESSON_URL(), { waitUntil: 'commit' });
+    await page.getByRole('button', { name: /^Run/ }).waitFor();
+    return { context, page, release };
+  }
+
+  it('runs the checks for a click on Run made before the app has loaded', async () => {
+    const { context, page, release } = await heldPage();
+    try {
+      const run = page.getByRole('button', { name: /^Run/ });
+      await run.click();
+      // The click was heard: the button says so while the app is still loading.
+      expect(await run.getAttribute('data-queued')).toBe('');
+      expect(await summaryText(page)).toBe('');
+      release();
+      await page.waitForFunction(
+        () =>
+          /checks passed$/.test(
+            document.querySelector('[role="status"][aria-label="Run summary"]')?.textContent ?? '',
+          ),
+        undefined,
+        { timeout: 60_000 },
+      );
+      // The prerendered starter was run: it fails by checks, not with an error.
+      expect(await summaryText(page)).toMatch(/^\d+ of \d+ checks passed$/);
+      expect(await run.getAttribute('data-queued')).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('runs for Ctrl+Enter pressed before the app has loaded', async () => {
+    const { context, page, release } = await heldPage();
+    try {
+      await page.getByRole('heading', { level: 1 }).click();
+      await page.keyboard.press('Control+Enter');
+      release();
+      await page.waitForFunction(
+        () =>
+          /checks passed$/.test(
+            document.querySelector('[role="status"][aria-label="Run summary"]')?.textContent ?? '',
+          ),
+        undefined,
+        { timeout: 60_000 },
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is adopted by the app, not replaced, and logs no hydration error', async () => {
+    const { context, page, release } = await heldPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.evaluate(() => {
+        (document.querySelector('h1') as HTMLElement & { __prerendered?: boolean }).__prerendered =
+          true;
+      });
+      release();
+      await waitForEditor(page);
+      // The app is live (the toggle works) and the heading is still the prerendered node.
+      await setTheme(page, 'dark');
+      expect(
+        await page.evaluate(
+          () =>
+            (document.querySelector('h1') as HTMLElement & { __prerendered?: boolean })
+              .__prerendered === true,
+        ),
+      ).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows saved code and the dark theme once the app has taken over', async () => {
+    const { context, page } = await freshPage();
+    try {
+      await page.addInitScript(() => {
+        localStorage.setItem('cachelab:theme', 'dark');
+      });
+      await page.goto(LESSON_URL());
+      await waitForEditor(page);
+      const marker = '// saved-before-this-visit';
+      await setCode(page, `${marker}\n${starter}`);
+      await runAndWait(page); // saves the code
+      await page.reload();
+      await waitForEditor(page);
+      await expect
+        .poll(() => page.locator('.monaco-editor .view-lines').first().textContent())
+        .toContain('saved-before-this-visit');
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+      await page
+        .getByRole('button', { name: 'Switch to light theme' })
+        .waitFor({ timeout: 10_000 });
     } finally {
       await context.close();
     }

@@ -71,4 +71,41 @@ describe('running code from the workspace', () => {
     const next = await runAndWait(page);
     expect(next.summary).toMatch(/^All \d+ checks passed$/);
   });
+
+  it('runs the code in sandboxed frames, and a timed-out run takes every frame down with it', async () => {
+    const logged: string[] = [];
+    const onConsole = (message: { type(): string; text(): string }) => {
+      if (message.type() === 'error' || message.type() === 'warning') logged.push(message.text());
+    };
+    page.on('console', onConsole);
+    try {
+      // The runner's isolation unit (src/runner/browser/frame-worker.ts): its removal ends the
+      // process, and so a builtin that ignores termination (runner.e2e.ts measures the CPU).
+      const frames = page.locator('iframe[title="Code runner"]');
+      await expect.poll(() => frames.count()).toBeGreaterThan(0);
+      expect(await frames.first().getAttribute('sandbox')).toBe('allow-scripts');
+      await page.evaluate(() => {
+        for (const frame of document.querySelectorAll('iframe[title="Code runner"]'))
+          frame.setAttribute('data-before-timeout', '');
+      });
+      await setCode(
+        page,
+        solution.replace(
+          /export async function saveUser\([^)]*\)[^{]*\{/,
+          (head) => `${head}\n  Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1);\n`,
+        ),
+      );
+      const timedOut = await runAndWait(page);
+      expect(timedOut.summary).toBe('Run failed: timed out after 3 s');
+      // Sandboxed frames of one site share a process: the spare went with the spinning worker.
+      expect(await page.locator('iframe[data-before-timeout]').count()).toBe(0);
+
+      await setCode(page, solution);
+      const next = await runAndWait(page);
+      expect(next.summary).toMatch(/^All \d+ checks passed$/);
+      expect(logged).toEqual([]);
+    } finally {
+      page.off('console', onConsole);
+    }
+  });
 });

@@ -2,9 +2,18 @@
  * Drives the built runner worker from inside a page, speaking the protocol directly, so the
  * sandbox can be tested before (and independently of) the workspace UI. The page must be on the
  * app's origin; the worker URL comes from dist/ (see builtWorkerPath).
+ *
+ * By default the worker runs where a built app runs it: a blob worker in a sandboxed frame of its
+ * own, made from the production frame document (src/runner/browser/runner-frame-document.ts) and
+ * spoken to over the handed-over port. `host: 'page'` starts it as a module worker on the page
+ * itself, the way the dev server (and the runner before the frame) does, for controls.
  */
 import type { Page } from 'playwright-core';
 import type { RunReport } from '../../src/runner/report.ts';
+import {
+  RUNNER_FRAME_DOCUMENT,
+  RUNNER_FRAME_SANDBOX,
+} from '../../src/runner/browser/runner-frame-document.ts';
 
 /** What one run looked like from the page. */
 export interface DrivenRun {
@@ -39,60 +48,123 @@ export type WorkerStart =
   | { type: 'fatal'; message: string }
   | { type: 'error'; message: string };
 
+/** Where the driven worker runs. */
+export type WorkerHost = 'frame' | 'page';
+
+/** The part of a worker the driver uses; a framed worker is a frame plus a port. */
+interface DrivenWorker {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  addEventListener(type: 'error', listener: (event: { message: string }) => void): void;
+}
+
 interface DriverWindow {
   __runner?: {
-    worker?: Worker;
+    worker?: DrivenWorker;
+    /** The origin the framed worker's frame reported ("null" when the sandbox holds). */
+    frameOrigin?: string;
     listeners: ((data: unknown) => void)[];
   };
 }
 
-/** Creates a fresh module worker from `workerPath` and waits for ready, fatal or an error. */
-export function startWorker(page: Page, workerPath: string): Promise<WorkerStart> {
-  return page.evaluate((url) => {
-    const w = window as unknown as DriverWindow;
-    w.__runner?.worker?.terminate();
-    const state: NonNullable<DriverWindow['__runner']> = { listeners: [] };
-    w.__runner = state;
-    const begin = performance.now();
-    const worker = new Worker(url, { type: 'module' });
-    state.worker = worker;
-    worker.addEventListener('message', (event) => {
-      // The worker loop posts JSON text (so a host can cap a message before parsing it).
-      let data: unknown = event.data;
-      if (typeof data === 'string') {
-        try {
-          data = JSON.parse(data);
-        } catch {
-          // Left as text: a stray message.
-        }
+/** The origin the current framed worker's frame reported, once it has. */
+export function frameOrigin(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => (window as unknown as DriverWindow).__runner?.frameOrigin);
+}
+
+/** Creates a fresh worker from `workerPath` and waits for ready, fatal or an error. */
+export function startWorker(
+  page: Page,
+  workerPath: string,
+  host: WorkerHost = 'frame',
+): Promise<WorkerStart> {
+  const frame = { document: RUNNER_FRAME_DOCUMENT, sandbox: RUNNER_FRAME_SANDBOX };
+  return page.evaluate(
+    async ({ url, host, frame }) => {
+      const w = window as unknown as DriverWindow;
+      w.__runner?.worker?.terminate();
+      const state: NonNullable<DriverWindow['__runner']> = { listeners: [] };
+      w.__runner = state;
+      const begin = performance.now();
+      let worker: DrivenWorker;
+      if (host === 'page') {
+        worker = new Worker(url, { type: 'module' });
+      } else {
+        // As frame-worker.ts does it: the bundle as a Blob, two ports, one sandboxed frame.
+        const code = new Blob([await (await fetch(url)).blob()], { type: 'text/javascript' });
+        const element = document.createElement('iframe');
+        element.setAttribute('sandbox', frame.sandbox);
+        element.srcdoc = frame.document;
+        const channel = new MessageChannel();
+        const control = new MessageChannel();
+        const errors: ((event: { message: string }) => void)[] = [];
+        control.port1.onmessage = (event: MessageEvent) => {
+          const data = event.data as { type?: string; origin?: string; message?: string };
+          if (data?.type === 'origin') state.frameOrigin = String(data.origin);
+          if (data?.type === 'error') for (const l of errors) l({ message: String(data.message) });
+        };
+        element.addEventListener('load', () =>
+          element.contentWindow?.postMessage(code, '*', [channel.port2, control.port2]),
+        );
+        document.body.append(element);
+        worker = {
+          postMessage: (message) => channel.port1.postMessage(message),
+          terminate() {
+            element.remove();
+            channel.port1.close();
+            control.port1.close();
+          },
+          addEventListener(type: string, listener: (event: never) => void) {
+            if (type === 'error') {
+              errors.push(listener as (event: { message: string }) => void);
+            } else {
+              channel.port1.addEventListener('message', listener as (event: MessageEvent) => void);
+              channel.port1.start();
+            }
+          },
+        } as DrivenWorker;
       }
-      for (const listener of [...state.listeners]) listener(data);
-    });
-    return new Promise<WorkerStart>((resolve) => {
-      const timer = setTimeout(
-        () => resolve({ type: 'error', message: 'no answer in 20 s' }),
-        20_000,
-      );
-      worker.addEventListener('error', (event) => {
-        clearTimeout(timer);
-        resolve({ type: 'error', message: event.message || 'worker error' });
-      });
-      state.listeners.push((data) => {
-        const message = data as { type?: string; startupMs?: number; message?: string };
-        if (message.type === 'ready') {
-          clearTimeout(timer);
-          resolve({
-            type: 'ready',
-            startupMs: Number(message.startupMs),
-            pageMs: performance.now() - begin,
-          });
-        } else if (message.type === 'fatal') {
-          clearTimeout(timer);
-          resolve({ type: 'fatal', message: String(message.message) });
+      state.worker = worker;
+      worker.addEventListener('message', (event) => {
+        // The worker loop posts JSON text (so a host can cap a message before parsing it).
+        let data: unknown = event.data;
+        if (typeof data === 'string') {
+          try {
+            data = JSON.parse(data);
+          } catch {
+            // Left as text: a stray message.
+          }
         }
+        for (const listener of [...state.listeners]) listener(data);
       });
-    });
-  }, workerPath);
+      return new Promise<WorkerStart>((resolve) => {
+        const timer = setTimeout(
+          () => resolve({ type: 'error', message: 'no answer in 20 s' }),
+          20_000,
+        );
+        worker.addEventListener('error', (event) => {
+          clearTimeout(timer);
+          resolve({ type: 'error', message: event.message || 'worker error' });
+        });
+        state.listeners.push((data) => {
+          const message = data as { type?: string; startupMs?: number; message?: string };
+          if (message.type === 'ready') {
+            clearTimeout(timer);
+            resolve({
+              type: 'ready',
+              startupMs: Number(message.startupMs),
+              pageMs: performance.now() - begin,
+            });
+          } else if (message.type === 'fatal') {
+            clearTimeout(timer);
+            resolve({ type: 'fatal', message: String(message.message) });
+          }
+        });
+      });
+    },
+    { url: workerPath, host, frame },
+  );
 }
 
 /** Posts one run and waits for its `done`, or terminates the worker after `timeoutMs` like the real client does. */

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
+import { inject } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,4 +30,14 @@ export async function buildRunnerChild(outDir: string): Promise<string> {
     await build.close();
   }
   return path.join(outDir, 'runner-child.mjs');
+}
+
+/**
+ * The runner child bundle that tests/helpers/global-setup.ts built for this test run, so a test
+ * file that starts children never pays for transpiling the child's sources in each of them.
+ */
+export function runnerChildEntry(): string {
+  const entry = inject('runnerChildEntry');
+  if (!entry) throw new Error('No runner child bundle: run the tests through vite.config.ts.');
+  return entry;
 }

@@ -1,28 +1,35 @@
 /**
- * Grades learner source against a lesson through the real Node host (worker thread, sandbox,
- * fidelity client), the same path `cachelab grade` takes. One runner per test file.
+ * Grades learner source against a lesson through the real Node host (a runner child process,
+ * sandbox, fidelity client), the same path `cachelab grade` takes. One runner per test file; its
+ * child runs the bundle built once for the test run (tests/helpers/global-setup.ts), the same
+ * code the installed package's children run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { createNodeRunner, type NodeRunner } from '../../src/cli/node-host.ts';
 import type { CheckSuite } from '../../src/runner/checks-api.ts';
 import type { RunReport } from '../../src/runner/report.ts';
+import { runnerChildEntry } from '../helpers/runner-child-bundle.ts';
 
-/** Per-test timeout: the first grade in a file also starts a worker thread, which is slow under parallel load. */
+/** Per-test timeout: the first grade in a file also starts a runner child, which is slow under parallel load. */
 export const GRADE_TIMEOUT_MS = 30_000;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-let runner: NodeRunner | undefined;
 
-afterAll(async () => {
-  await runner?.close();
-  runner = undefined;
-});
-
-/** Runs `source` against the lesson `slug` and returns the report. */
-export function gradeLessonSource(slug: string, source: string): Promise<RunReport> {
-  runner ??= createNodeRunner({ root, spare: false });
-  return runner.run(slug, source);
+/**
+ * One runner per `describeVariants` (so per test file), closed after it: registered inside the
+ * describe, so it holds whether or not test files share a worker's module cache.
+ */
+function lessonRunner(): (slug: string, source: string) => Promise<RunReport> {
+  let runner: NodeRunner | undefined;
+  afterAll(async () => {
+    await runner?.close();
+    runner = undefined;
+  });
+  return (slug, source) => {
+    runner ??= createNodeRunner({ root, spare: false, childEntry: runnerChildEntry() });
+    return runner.run(slug, source);
+  };
 }
 
 /** The full name of the one check whose name starts with `start`, so a renamed check fails loudly. */
@@ -59,6 +66,7 @@ export function describeVariants(
   variants: { wrong: readonly WrongImplementation[]; correct: readonly CorrectVariant[] },
 ): void {
   describe(title, () => {
+    const gradeLessonSource = lessonRunner();
     it.each(variants.wrong)(
       'rejects an implementation that $name',
       async ({ source, fails }) => {

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from 'vite';
-import { COURSE_MODULE_ID, lessonsPlugin, readCourse } from '../../scripts/vite-lessons.ts';
+import {
+  COURSE_MODULE_ID,
+  LESSON_MODULE_PREFIX,
+  lessonsPlugin,
+  readCourse,
+} from '../../scripts/vite-lessons.ts';
+import { hashChecks } from '../../src/progress/checks-hash.ts';
 import { lessonFiles } from '../helpers/lesson-fixtures.ts';
 
 let root: string;
@@ -86,32 +92,89 @@ describe('readCourse', () => {
 });
 
 describe('the virtual:cachelab/course module', () => {
-  async function loadModule() {
-    const plugin = lessonsPlugin({ root });
-    const resolveId = plugin.resolveId as (id: string) => string | undefined;
-    const load = plugin.load as (id: string) => Promise<string | undefined>;
-    const resolved = resolveId(COURSE_MODULE_ID);
+  function plugin(command: 'build' | 'serve' = 'serve') {
+    const instance = lessonsPlugin({ root });
+    const configResolved = instance.configResolved as (config: Partial<ResolvedConfig>) => void;
+    configResolved({ root, command });
+    return {
+      resolveId: instance.resolveId as (id: string) => string | undefined,
+      load: instance.load as (id: string) => Promise<string | undefined>,
+    };
+  }
+
+  async function loadCode(id: string, command: 'build' | 'serve' = 'serve') {
+    const { resolveId, load } = plugin(command);
+    const resolved = resolveId(id);
     expect(resolved).toBeTruthy();
-    expect(resolveId('./other.ts')).toBeUndefined();
-    const code = (await load(resolved!))!;
+    return (await load(resolved!))!;
+  }
+
+  async function loadModule(id = COURSE_MODULE_ID, command: 'build' | 'serve' = 'serve') {
+    const code = await loadCode(id, command);
     const literal = /^export default (.*);$/m.exec(code)![1];
     return JSON.parse(literal);
   }
 
-  it('exports the parsed course', async () => {
+  it('exports the outline only: no lesson body, code, hints or checks', async () => {
     await writeLesson('01-a', lessonFiles('A'));
+    await writeLesson('02-b', lessonFiles('B', { 'checks.ts': 'export default { b: 1 };\n' }));
+    expect(plugin().resolveId('./other.ts')).toBeUndefined();
     const course = await loadModule();
-    expect(course).toMatchObject({
+    expect(course).toEqual({
       ok: true,
-      lessons: [{ slug: 'a', title: 'A', hints: ['First hint', 'Second hint'] }],
+      lessons: [
+        {
+          slug: 'a',
+          title: 'A',
+          summary: expect.any(String),
+          order: 1,
+          checksHash: hashChecks('export default {};\n'),
+        },
+        {
+          slug: 'b',
+          title: 'B',
+          summary: expect.any(String),
+          order: 2,
+          checksHash: hashChecks('export default { b: 1 };\n'),
+        },
+      ],
     });
+    const code = await loadCode(COURSE_MODULE_ID);
+    expect(code).not.toMatch(/First hint|TODO A|bodyTree|Intro to/);
   });
 
-  it('exports the error for the page to show when a lesson is broken', async () => {
+  it('loads each lesson lazily, one import() per lesson', async () => {
+    await writeLesson('01-a', lessonFiles('A'));
+    await writeLesson('02-b', lessonFiles('B'));
+    const code = await loadCode(COURSE_MODULE_ID);
+    expect(code).toContain(`"a": () => import("${LESSON_MODULE_PREFIX}a")`);
+    expect(code).toContain(`"b": () => import("${LESSON_MODULE_PREFIX}b")`);
+    expect(code.match(/import\(/g)).toHaveLength(2);
+  });
+
+  it('exports a lesson, body and all, as virtual:cachelab/lesson/<slug>', async () => {
+    await writeLesson('01-a', lessonFiles('A'));
+    await writeLesson('02-b', lessonFiles('B'));
+    const lesson = await loadModule(`${LESSON_MODULE_PREFIX}b`);
+    expect(lesson).toMatchObject({ slug: 'b', title: 'B', hints: ['First hint', 'Second hint'] });
+    expect(lesson.starter).toContain('TODO B');
+    expect(JSON.stringify(lesson.bodyTree)).toContain('Intro to B');
+  });
+
+  it('fails the build for an unknown lesson slug; dev gets null', async () => {
+    await writeLesson('01-a', lessonFiles('A'));
+    await expect(loadCode(`${LESSON_MODULE_PREFIX}nope`, 'build')).rejects.toThrow(
+      /No lesson with slug "nope"/,
+    );
+    expect(await loadModule(`${LESSON_MODULE_PREFIX}nope`)).toBeNull();
+  });
+
+  it('exports the error for the page to show when a lesson is broken, and no loaders', async () => {
     await writeLesson('01-a', lessonFiles('A', { 'checks.ts': undefined }));
     expect(await loadModule()).toMatchObject({
       ok: false,
       error: { file: 'lessons/01-a/checks.ts' },
     });
+    expect(await loadCode(COURSE_MODULE_ID)).not.toContain('import(');
   });
 });

@@ -3,8 +3,9 @@
  * Each test uses its own database (the URL's path), so the other server tests' FLUSHALLs on
  * database 0 and these never meet.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -77,6 +78,94 @@ export default defineChecks<{ save(redis: unknown): Promise<void> }>({
 `,
   );
   return dir;
+}
+
+/**
+ * A one-lesson course whose solution runs Lua both ways, EVAL and a Redis Function, and whose
+ * second check proves that no function library outlives the check that loaded it.
+ */
+function luaCourse(): string {
+  const dir = mkdtempSync(path.join(scratch, 'lua-'));
+  const lesson = path.join(dir, 'lessons/01-lua');
+  mkdirSync(lesson, { recursive: true });
+  writeFileSync(
+    path.join(lesson, 'lesson.md'),
+    '---\ntitle: Lua\nsummary: Scripts and functions.\nhints:\n  - One\n  - Two\n---\n\n## Lua\n\nText.\n',
+  );
+  const library =
+    "#!lua name=counter\\nredis.register_function('bump', function(keys) return redis.call('INCR', keys[1]) end)";
+  writeFileSync(
+    path.join(lesson, 'solution.ts'),
+    `export async function bump(redis: any, key: string) {
+  await redis.function('LOAD', 'REPLACE', "${library}");
+  return redis.fcall('bump', 1, key);
+}
+export async function twice(redis: any, key: string) {
+  return redis.eval("redis.call('INCR', KEYS[1]); return redis.call('INCR', KEYS[1])", 1, key);
+}
+`,
+  );
+  writeFileSync(
+    path.join(lesson, 'starter.ts'),
+    'export async function bump(redis: any, key: string) { return 0; }\nexport async function twice(redis: any, key: string) { return 0; }\n',
+  );
+  writeFileSync(
+    path.join(lesson, 'checks.ts'),
+    `import { defineChecks } from 'cachelab/checks';
+
+export default defineChecks<{
+  bump(redis: unknown, key: string): Promise<number>;
+  twice(redis: unknown, key: string): Promise<number>;
+}>({
+  exports: ['bump', 'twice'],
+  checks: [
+    {
+      name: 'bump counts through a function',
+      async run({ learner, client, expect }) {
+        expect(await learner.bump(client, 'c')).to.equal(1);
+        expect(await learner.bump(client, 'c')).to.equal(2);
+      },
+    },
+    {
+      name: 'no library outlives its check, and EVAL runs',
+      async run({ learner, client, redis, expect }) {
+        expect(await redis.call('FUNCTION', 'LIST')).to.deep.equal([]);
+        expect(await learner.twice(client, 'k')).to.equal(2);
+      },
+    },
+  ],
+});
+`,
+  );
+  return dir;
+}
+
+/** A redis-server on which verify --redis lets Lua run: one database, MIGRATE renamed away. */
+async function startScriptSafeServer(): Promise<{ url: string; stop(): void }> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const args = ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1'];
+  const child = spawn(
+    'redis-server',
+    [...args, '--databases', '1', '--rename-command', 'MIGRATE', ''],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const url = `redis://127.0.0.1:${port}/0`;
+  for (let tries = 0; tries < 200; tries++) {
+    const ping = spawnSync('redis-cli', ['-u', url, 'PING'], { encoding: 'utf8' });
+    if (ping.stdout.trim() === 'PONG') return { url, stop: () => child.kill('SIGTERM') };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the script-safe redis-server did not start');
 }
 
 describe.runIf(REDIS_URL)('cachelab verify --redis', () => {
@@ -172,4 +261,30 @@ describe.runIf(REDIS_URL)('cachelab verify --redis', () => {
     expect(human.stdout).toContain('✗ quirk: Quirk (2 checks, ');
     expect(human.stdout).toContain('passes on the sandbox but fails on Redis');
   }, 60_000);
+
+  test('runs EVAL and Redis Functions on a one-database server, flushing libraries between checks', async () => {
+    const server = await startScriptSafeServer();
+    try {
+      const json = await cachelab('verify', '--root', luaCourse(), '--redis', server.url, '--json');
+      const lesson = JSON.parse(json.stdout).lessons[0];
+      expect(lesson).toMatchObject({
+        solutionPassed: true,
+        starterFailed: true,
+        mismatches: [],
+        problems: [],
+      });
+      expect(json.code).toBe(0);
+      // Nothing is left on the server: no keys, and no library.
+      expect(
+        spawnSync('redis-cli', ['-u', server.url, 'DBSIZE'], { encoding: 'utf8' }).stdout.trim(),
+      ).toBe('0');
+      expect(
+        spawnSync('redis-cli', ['-u', server.url, 'FUNCTION', 'LIST'], {
+          encoding: 'utf8',
+        }).stdout.trim(),
+      ).toBe('');
+    } finally {
+      server.stop();
+    }
+  }, 120_000);
 });

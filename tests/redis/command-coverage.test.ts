@@ -22,14 +22,7 @@ const EXCLUDED_COMMANDS: Record<string, string> = {
 };
 
 /** Data commands the sandbox may still refuse, each with the reason (docs/fidelity.md). */
-const ALLOWED_MISSING: Record<string, string> = {
-  dump: 'needs RDB serialization with CRC64; not implemented faithfully yet',
-  restore: 'needs RDB parsing; refused rather than half-done',
-  function:
-    'Redis Functions (FUNCTION LOAD and its library registry) are not built yet; EVAL covers scripting',
-  fcall: 'needs Redis Functions (see function)',
-  fcall_ro: 'needs Redis Functions (see function)',
-};
+const ALLOWED_MISSING: Record<string, string> = {};
 
 const commands = (docs as { commands: Record<string, { group: string }> }).commands;
 

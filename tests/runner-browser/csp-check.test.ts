@@ -13,13 +13,21 @@ describe('policyBlocksNetwork', () => {
     expect(policyBlocksNetwork(`${RUNNER_WORKER_CSP}; connect-src 'none'`)).toBe(true);
   });
 
+  it('accepts blob workers and one hashed inline script: both inherit or obey the same policy', () => {
+    expect(policyBlocksNetwork(`${RUNNER_WORKER_CSP}; worker-src blob:`)).toBe(true);
+    expect(policyBlocksNetwork("default-src 'none'; script-src 'sha256-AbC+/9=' blob:")).toBe(true);
+    expect(policyBlocksNetwork("default-src 'none'; script-src 'sha256-AbC' 'nonce-x'")).toBe(
+      false,
+    );
+  });
+
   it.each([
     ['no header', null],
     ['an empty header', ''],
     ['a policy without default-src', "script-src 'self' 'unsafe-eval'"],
     ['default-src that allows self', "default-src 'self'; script-src 'self' 'unsafe-eval'"],
     ['connect-src that reopens the network', `${RUNNER_WORKER_CSP}; connect-src *`],
-    ['worker-src that allows nested workers', `${RUNNER_WORKER_CSP}; worker-src blob:`],
+    ['worker-src that allows workers from a URL', `${RUNNER_WORKER_CSP}; worker-src 'self' blob:`],
     [
       'script-src that allows a scheme',
       "default-src 'none'; script-src 'self' 'unsafe-eval' data:",

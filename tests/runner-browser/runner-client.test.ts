@@ -106,12 +106,17 @@ function runMessage(worker: FakeWorker): Extract<ToWorker, { type: 'run' }> {
 }
 
 let workers: FakeWorker[];
+/** For each worker made by makeClient: how many earlier workers were still alive then. */
+let aliveWhenMade: number[];
 let client: RunnerClient;
 
-function makeClient(options: { spare?: boolean; runTimeoutMs?: number } = {}): RunnerClient {
+function makeClient(
+  options: { spare?: boolean; runTimeoutMs?: number; sharedProcess?: boolean } = {},
+): RunnerClient {
   return createRunnerClient({
     createWorker: () => {
       const worker = new FakeWorker();
+      aliveWhenMade.push(workers.filter((w) => !w.terminated).length);
       workers.push(worker);
       return worker;
     },
@@ -122,6 +127,7 @@ function makeClient(options: { spare?: boolean; runTimeoutMs?: number } = {}): R
 
 beforeEach(() => {
   workers = [];
+  aliveWhenMade = [];
 });
 
 afterEach(() => {
@@ -303,11 +309,38 @@ describe('createRunnerClient', () => {
     expect(workers[1].terminated).toBe(false);
     // A fresh spare is started right away, so the one after next is warm too.
     expect(workers).toHaveLength(3);
+    // Control for the shared-process case below: here the spare was alive when it was made.
+    expect(aliveWhenMade[2]).toBe(1);
 
     const next = client.run('key-value-basics', 'export {}');
     await flush();
     const retry = runMessage(workers[1]);
     workers[1].emit({ type: 'done', runId: retry.runId, report: report({ passed: true }) });
+    expect((await next).passed).toBe(true);
+  });
+
+  it('with workers in one shared process, a timeout stops the spare too, before any new worker starts', async () => {
+    vi.useFakeTimers();
+    // Sandboxed frames of one site share a renderer process, which only ends with its last frame.
+    client = makeClient({ runTimeoutMs: 3000, sharedProcess: true });
+    const promise = client.run('key-value-basics', 'Array.prototype.indexOf.call(huge, 1)');
+    await workers[0].boot();
+    await workers[1].boot();
+    const created = workers.length;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect((await promise).error).toMatchObject({ kind: 'timeout' });
+    expect(workers[0].terminated).toBe(true);
+    expect(workers[1].terminated).toBe(true);
+    // The worker made after the timeout was made once the old ones were all gone, so a frame
+    // would land in a new process; one at a time, so the spare follows once it is ready.
+    expect(workers.length).toBe(created + 1);
+    expect(aliveWhenMade.slice(created)).toEqual([0]);
+
+    // The next run goes to the fresh worker once it is ready.
+    const next = client.run('key-value-basics', 'export {}');
+    await workers[created].boot();
+    const retry = runMessage(workers[created]);
+    workers[created].emit({ type: 'done', runId: retry.runId, report: report({ passed: true }) });
     expect((await next).passed).toBe(true);
   });
 

@@ -256,6 +256,9 @@ describe('commands run inside Lua are logged and traced like any other', () => {
     'EVAL in a pipeline': `await redis.pipeline().eval("return #redis.call('KEYS', 'user:*')", 0).exec()`,
     'EVAL in a transaction': `await redis.multi().eval("return #redis.call('KEYS', 'user:*')", 0).exec()`,
     'a name built at run time': `await redis.eval("return #redis.call(string.upper('k') .. 'eys', 'user:*')", 0)`,
+    FCALL: `await redis.function('LOAD', "#!lua name=lib\\nredis.register_function('n', function() return #redis.call('KEYS', 'user:*') end)"); await redis.fcall('n', 0)`,
+    FCALL_RO: `await redis.function('LOAD', "#!lua name=lib\\nredis.register_function{function_name='n', callback=function() return #redis.pcall('keys', 'user:*') end, flags={'no-writes'}}"); await redis.fcall_ro('n', 0)`,
+    'FCALL in a transaction': `await redis.function('LOAD', "#!lua name=lib\\nredis.register_function('n', function() return #redis.call('KEYS', 'user:*') end)"); await redis.multi().fcall('n', 0).exec()`,
   };
   test.each(Object.entries(viaLua))('KEYS inside %s is caught', async (_name, statement) => {
     const report = await run(
@@ -294,5 +297,31 @@ describe('commands run inside Lua are logged and traced like any other', () => {
     );
     expect(replies[1]).toBe(1);
     expect(String(replies[2])).toMatch(/^NOSCRIPT/);
+  });
+
+  test('a function library loaded in one check is gone in the next, with its locals', async () => {
+    const replies: unknown[] = [];
+    await run(
+      `export async function load(redis: any) { return redis.function('LOAD', "#!lua name=lib\\nlocal n = 0\\nredis.register_function('bump', function() n = n + 1 return n end)"); }
+       export async function call(redis: any) { try { return await redis.fcall('bump', 0); } catch (e: any) { return e.message; } }`,
+      checks(
+        async ({ learner, client }) => {
+          replies.push(
+            await learner.load(client),
+            await learner.call(client),
+            await learner.call(client),
+          );
+        },
+        async ({ learner, client }) => {
+          replies.push(
+            await learner.call(client),
+            await learner.load(client),
+            await learner.call(client),
+          );
+        },
+      ),
+    );
+    // Within a check the library keeps its local (as on Redis); the next check starts empty.
+    expect(replies).toEqual(['lib', 1, 2, 'ERR Function not found', 'lib', 1]);
   });
 });

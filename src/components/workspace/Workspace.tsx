@@ -10,6 +10,8 @@ import {
 } from 'react';
 import { LazyCodeEditor } from '../../editor/LazyCodeEditor.tsx';
 import type { EditorMarker, RevealRequest } from '../../editor/editor-props.ts';
+import { takeEarlyRun } from './early-run.ts';
+import { useHydrated } from '../../hooks/use-hydrated.ts';
 import { useTheme } from '../../hooks/use-theme.ts';
 import type { Lesson } from '../../lessons/schema.ts';
 import type { ProgressStore } from '../../progress/progress-store.ts';
@@ -24,6 +26,7 @@ import { ProgressControls } from './ProgressControls.tsx';
 import { ProgressNotices } from './ProgressNotices.tsx';
 import { ResetToStarter } from './ResetToStarter.tsx';
 import { ResultBar, type NextLesson } from './ResultBar.tsx';
+import { firstVisitProgress } from './app-services.ts';
 import { RunButton } from './RunButton.tsx';
 import type { RunSummaryProps } from './RunSummary.tsx';
 import { RunnerUnavailable } from './RunnerUnavailable.tsx';
@@ -114,13 +117,17 @@ function isPageRunShortcut(event: KeyboardEvent): boolean {
 export function Workspace({
   lesson,
   runner,
-  progress,
+  progress: learnerProgress,
   next,
   renderInsight,
   onRunComplete,
   panelRequest,
 }: WorkspaceProps) {
   const { slug, starter, solution, checksSource, hints } = lesson;
+  // Hydration renders the prerendered first visit; the learner's saved code and completion
+  // follow in the render right after it (use-hydrated.ts).
+  const hydrated = useHydrated();
+  const progress = hydrated ? learnerProgress : firstVisitProgress();
   const { theme } = useTheme();
   const snapshot = useProgressSnapshot(progress);
   const { code, setCode, replaceCode, flush, conflict, resolveConflict } = useLessonCode(
@@ -144,7 +151,8 @@ export function Workspace({
     },
     [progress, slug, checksSource, onRunComplete],
   );
-  const { state, run, clearConsole } = useRun(runner, slug, onReport);
+  const exerciseRef = useRef<HTMLElement>(null);
+  const { state, run, clearConsole } = useRun(runner, slug, onReport, exerciseRef);
   const [undoCode, setUndoCode] = useState<string | null>(null);
   const [hintsShown, setHintsShown] = useState(0);
   const [downloaded, setDownloaded] = useState(false);
@@ -180,6 +188,12 @@ export function Workspace({
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
   }, []);
+
+  // A Run asked for on the prerendered page before the app took over (early-run.ts) starts now,
+  // with the learner's own code (so not during hydration, which shows the starter).
+  useEffect(() => {
+    if (hydrated && takeEarlyRun()) startRunRef.current();
+  }, [hydrated]);
 
   const onEdit = useCallback(
     (next: string) => {
@@ -277,7 +291,13 @@ export function Workspace({
   }
 
   return (
-    <section id="exercise" tabIndex={-1} className="workspace" aria-labelledby="workspace-heading">
+    <section
+      ref={exerciseRef}
+      id="exercise"
+      tabIndex={-1}
+      className="workspace"
+      aria-labelledby="workspace-heading"
+    >
       <div className="workspace-head" role="group" aria-label="Exercise controls">
         <h2 id="workspace-heading">Exercise</h2>
         <RunButton running={state.status === 'running'} onRun={startRun} />

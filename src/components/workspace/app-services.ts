@@ -1,18 +1,34 @@
 /**
  * The app's single runner client and progress store. One of each per page: the runner keeps a
  * warmed worker across lesson navigation, and the store is the one listener for other tabs.
- * Created on first use, so tests that never render the real app never start a worker.
+ * Created on first use, so tests that never render the real app never start a worker. The runner
+ * client's code is its own chunk, downloaded on the first warm-up or Run (lazy-service.ts).
  */
 import { createProgressStore, type ProgressStore } from '../../progress/progress-store.ts';
-import { createBrowserStorage } from '../../progress/storage-adapter.ts';
-import { createRunnerClient, type RunnerClient } from '../../runner/browser/runner-client.ts';
+import { createBrowserStorage, createMemoryStorage } from '../../progress/storage-adapter.ts';
+import type { WorkspaceRunner } from './use-run.ts';
+import { lazyService } from './lazy-service.ts';
 
-let runner: RunnerClient | undefined;
+let runner: WorkspaceRunner | undefined;
 let progress: ProgressStore | undefined;
+let firstVisit: ProgressStore | undefined;
 
 /** The page's runner client. */
-export function appRunner(): RunnerClient {
-  runner ??= createRunnerClient();
+export function appRunner(): WorkspaceRunner {
+  if (runner) return runner;
+  const client = lazyService(() =>
+    import('../../runner/browser/runner-client.ts').then((module) => module.createRunnerClient()),
+  );
+  runner = {
+    warm: () => {
+      // A failed download is reported by the next Run, which tries again.
+      client().then(
+        (c) => c.warm(),
+        () => undefined,
+      );
+    },
+    run: (lesson, source, onCheck) => client().then((c) => c.run(lesson, source, onCheck)),
+  };
   return runner;
 }
 
@@ -20,6 +36,16 @@ export function appRunner(): RunnerClient {
 export function appProgress(): ProgressStore {
   progress ??= createProgressStore(createBrowserStorage());
   return progress;
+}
+
+/**
+ * A store that stands for a first visit with working storage: nothing saved, nothing to warn
+ * about. The prerendered pages are rendered with it, and the app hydrates them with it (see
+ * use-hydrated.ts) before switching to the learner's own store.
+ */
+export function firstVisitProgress(): ProgressStore {
+  firstVisit ??= createProgressStore({ ...createMemoryStorage(), persistent: true });
+  return firstVisit;
 }
 
 /**

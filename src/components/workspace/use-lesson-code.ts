@@ -22,6 +22,7 @@ export interface LessonCode {
 }
 
 interface CodeState {
+  store: ProgressStore;
   slug: string;
   epoch: number;
   code: string;
@@ -34,6 +35,7 @@ interface CodeState {
 export function useLessonCode(store: ProgressStore, slug: string, starter: string): LessonCode {
   const snapshot = useProgressSnapshot(store);
   const [state, setState] = useState<CodeState>(() => ({
+    store,
     slug,
     epoch: snapshot.epoch,
     code: store.openLesson(slug, starter),
@@ -48,10 +50,11 @@ export function useLessonCode(store: ProgressStore, slug: string, starter: strin
     if (change) store.saveCode(change.slug, change.code);
   }, [store]);
 
-  // A different lesson, or progress replaced wholesale: show what the store now holds. (A
-  // pending save of the previous lesson is flushed by the effect cleanup below.)
-  if (state.slug !== slug || state.epoch !== snapshot.epoch) {
-    setState({ slug, epoch: snapshot.epoch, code: store.openLesson(slug, starter) });
+  // A different lesson, a different store (the learner's own after hydration, see
+  // use-hydrated.ts), or progress replaced wholesale: show what the store now holds. (A pending
+  // save of the previous lesson is flushed by the effect cleanup below.)
+  if (state.store !== store || state.slug !== slug || state.epoch !== snapshot.epoch) {
+    setState({ store, slug, epoch: snapshot.epoch, code: store.openLesson(slug, starter) });
   }
 
   useEffect(() => {

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { whenWanted } from '../../editor/when-wanted.ts';
 import { flushSync } from 'react-dom';
 import { afterFirstPaint } from '../../hooks/after-first-paint.ts';
 import type { CheckResult, RunReport } from '../../runner/report.ts';
@@ -51,14 +52,15 @@ export const BUSY_AFTER_MS = 50;
 const STREAM_AFTER_MS = 100;
 
 /**
- * Runs code for one lesson and keeps the results. Warms the runner on mount, so the worker is
- * ready by the time the learner has read the lesson. Results of a run for a lesson the learner
- * has left are dropped.
+ * Runs code for one lesson and keeps the results. Warms the runner once the learner is about to
+ * use the exercise (`near`, see when-wanted.ts; at once without it), so the worker is ready by
+ * the time they press Run. Results of a run for a lesson the learner has left are dropped.
  */
 export function useRun(
   runner: WorkspaceRunner,
   slug: string,
   onReport: (report: RunReport) => void,
+  near?: RefObject<Element | null>,
 ): {
   state: RunState;
   run: (source: string) => void;
@@ -80,22 +82,33 @@ export function useRun(
   }
 
   useEffect(() => {
-    // The worker starts once the lesson has painted, so its start-up doesn't slow that paint.
+    // The worker starts once the lesson has painted, so its start-up doesn't slow that paint,
+    // and only when the exercise is near: on a phone it sits below the whole lesson text, and
+    // starting the runner (its chunk, its sandboxed frame and worker) while the learner reads
+    // the top put main-thread work into the page's load for a Run that may come minutes later.
+    // A Run before that starts the worker itself; the time limit never counts its start-up.
     let live = true;
-    void afterFirstPaint().then(() => {
-      if (!live) return;
+    let stop = () => {};
+    const warm = () => {
       try {
         runner.warm(slug);
       } catch {
         // No worker support at all; the first Run reports it, with a Retry.
       }
+    };
+    void afterFirstPaint().then(() => {
+      if (!live) return;
+      const element = near?.current;
+      if (element) stop = whenWanted(element, warm);
+      else warm();
     });
     generation.current += 1;
     running.current = false;
     return () => {
       live = false;
+      stop();
     };
-  }, [runner, slug]);
+  }, [runner, slug, near]);
 
   const run = useCallback(
     (source: string) => {

@@ -26,8 +26,11 @@ const HASH_ORDER = Symbol('cachelab.hashOrder');
 /** Set once a hash has become a hashtable: Redis never converts back to listpack. */
 const HASH_TABLE = Symbol('cachelab.hashTable');
 
-/** Redis 7.0's hash-max-listpack-entries and hash-max-listpack-value. */
-export const HASH_LISTPACK = { entries: 128, value: 64 } as const;
+/**
+ * Redis 7.0's hash-max-listpack-entries and hash-max-listpack-value (CONFIG GET on 7.0.15: 512
+ * and 64; a 512-field hash is still `listpack`, the 513th field converts it).
+ */
+export const HASH_LISTPACK = { entries: 512, value: 64 } as const;
 /** Redis 7.0's set-max-intset-entries. */
 export const SET_MAX_INTSET = 512;
 /** Redis 7.0's zset-max-listpack-entries and zset-max-listpack-value. */

@@ -4,6 +4,7 @@
  */
 import { bitmaps } from './bitmaps.ts';
 import { blocking } from './blocking.ts';
+import { dumpRestore } from './dump-restore.ts';
 import { geo } from './geo.ts';
 import { hyperloglog } from './hyperloglog.ts';
 import { lcsCommand } from './lcs.ts';
@@ -26,4 +27,5 @@ export const MORE_FAMILIES: FamilyModule[] = [
   streams,
   pubsubFamily,
   blocking,
+  dumpRestore,
 ];

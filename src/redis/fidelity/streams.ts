@@ -81,7 +81,8 @@ function rangeHasTombstones(s: StreamValue, start: StreamId | null): boolean {
   return compareIds(from, s.maxDeletedId) <= 0;
 }
 
-function estimateDistance(s: StreamValue, id: StreamId): bigint | null {
+/** streamEstimateDistanceFromFirstEverEntry: entries-read at `id`, or null when unknown. */
+export function estimateDistance(s: StreamValue, id: StreamId): bigint | null {
   if (s.entriesAdded === 0n) return 0n;
   if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
   const cmpLast = compareIds(id, s.lastId);

@@ -46,7 +46,9 @@ declare module 'fengari' {
     lua_getfield(L: LuaState, idx: number, k: string | Uint8Array): number;
     lua_getglobal(L: LuaState, name: string | Uint8Array): number;
     lua_gettable(L: LuaState, idx: number): number;
+    lua_settable(L: LuaState, idx: number): void;
     lua_isnoneornil(L: LuaState, idx: number): boolean;
+    lua_isstring(L: LuaState, idx: number): boolean;
     lua_replace(L: LuaState, idx: number): void;
     lua_getinfo(L: LuaState, what: string | Uint8Array, ar: LuaDebug): number;
     lua_getmetatable(L: LuaState, idx: number): boolean;
@@ -112,6 +114,8 @@ declare module 'fengari' {
     ): number;
     luaL_newstate(): LuaState;
     luaL_optinteger(L: LuaState, arg: number, def: number): number;
+    luaL_ref(L: LuaState, t: number): number;
+    luaL_unref(L: LuaState, t: number, ref: number): void;
     luaL_requiref(L: LuaState, name: Uint8Array, f: LuaCFunction, glb: number): void;
     luaL_tolstring(L: LuaState, idx: number): Uint8Array;
     luaL_where(L: LuaState, level: number): void;

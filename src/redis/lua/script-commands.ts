@@ -4,7 +4,19 @@ import { toText } from '../bytes.ts';
 import type { Arg } from '../fidelity/types.ts';
 import { NOSCRIPT, WRITE } from './command-flags.ts';
 
-const COMMAND_DOCS: Record<string, { arity: number }> = docs.commands;
+const COMMAND_DOCS: Record<
+  string,
+  { arity: number; subcommands?: Record<string, { arity: number }> }
+> = docs.commands;
+
+/** lookupCommand: whether Redis knows this command (and subcommand, for container commands). */
+export function isKnownCommand(argv: Arg[]): boolean {
+  const name = toText(argv[0]).toLowerCase();
+  const doc = Object.hasOwn(COMMAND_DOCS, name) ? COMMAND_DOCS[name] : undefined;
+  if (!doc) return false;
+  if (!doc.subcommands || argv.length < 2) return true;
+  return Object.hasOwn(doc.subcommands, toText(argv[1]).toLowerCase());
+}
 
 /** Commands whose first argument names a subcommand with its own flags. */
 const WITH_SUBCOMMANDS = new Set([

@@ -3,7 +3,7 @@
  *
  * Safety is by construction, not by a list of names to block:
  * - Only base (minus its loaders and `print`), string (minus `dump`), table, math and coroutine
- *   are opened, plus Redis's `redis`, `cjson`, `bit` and `struct`, implemented here. No package,
+ *   are opened, plus Redis's `redis`, `cjson`, `cmsgpack`, `bit` and `struct`, implemented here. No package,
  *   io, os, debug, utf8 or JS bridge ever exists in the state; `loadstring`/`load` compile text
  *   only (never bytecode) into the script's own environment.
  * - The script is compiled alone (`luaL_loadbufferx`, nothing prepended) and its `_ENV` upvalue
@@ -25,11 +25,12 @@ import { openBit } from './bit.ts';
 import { openCjson } from './cjson.ts';
 import { addLua51Compat, MAX_STRING_BYTES } from './lua51-compat.ts';
 import { openStruct } from './struct.ts';
+import { openCmsgpack } from './cmsgpack.ts';
 import { installLua51NumberText } from './lua51-numbers.ts';
 import { pushField, pushReply, toReply } from './conversions.ts';
 import { redisArgNumber } from './number-format.ts';
 import { lua53Operator } from './lua51-syntax.ts';
-import { scriptCommandError } from './script-commands.ts';
+import { isKnownCommand, scriptCommandError } from './script-commands.ts';
 import { sha1Hex } from './sha1.ts';
 
 installLua51NumberText();
@@ -50,8 +51,16 @@ export const DEFAULT_BUDGET: ScriptBudget = { instructions: 20_000_000, wallMs: 
 
 const HOOK_STEP = 10_000;
 
+/** Where `redis.call` sends a script's commands. */
+export interface CallTarget {
+  /** Write commands are refused (EVAL_RO, or a function flagged `no-writes`). */
+  readOnly: boolean;
+  /** Runs one validated command on the script's connection and returns its reply. */
+  call(argv: Arg[]): Reply;
+}
+
 /** One script run. */
-export interface ScriptRun {
+export interface ScriptRun extends CallTarget {
   /** The script's source bytes. */
   body: Uint8Array;
   /** Its SHA-1 (Redis names scripts by it in errors). */
@@ -60,10 +69,6 @@ export interface ScriptRun {
   keys: Arg[];
   /** ARGV. */
   args: Arg[];
-  /** EVAL_RO/EVALSHA_RO: write commands are refused. */
-  readOnly: boolean;
-  /** Runs one validated command on the script's connection and returns its reply. */
-  call(argv: Arg[]): Reply;
   /** Limits; DEFAULT_BUDGET when absent. */
   budget?: ScriptBudget;
 }
@@ -77,13 +82,13 @@ function clock(): number {
 }
 
 /** Raises a Lua error whose value is the string `message`, with no position prefix. */
-function raise(L: LuaState, message: string): never {
+export function raise(L: LuaState, message: string): never {
   lua.lua_pushstring(L, to_luastring(message));
   return lua.lua_error(L);
 }
 
 /** A JS failure inside the VM, as a Lua error message without host paths or source. */
-function nativeErrorText(error: unknown): string {
+export function nativeErrorText(error: unknown): string {
   if (error instanceof RangeError) {
     return /call stack/i.test(error.message) ? 'stack overflow' : 'not enough memory';
   }
@@ -108,62 +113,105 @@ export function compileError(body: Uint8Array): string | null {
 }
 
 /** Lua 5.1 quotes `<eof>` in syntax errors ("near '<eof>'"); 5.3 does not. */
-function compileErrorText(message: string): string {
-  return `ERR Error compiling script (new function): ${message.replace(/ near <eof>$/, " near '<eof>'")}`;
+export function lua51SyntaxText(message: string): string {
+  return message.replace(/ near <eof>$/, " near '<eof>'");
 }
 
-function errorText(L: LuaState): string {
+function compileErrorText(message: string): string {
+  return `ERR Error compiling script (new function): ${lua51SyntaxText(message)}`;
+}
+
+/** The error value at the top of the stack as text. */
+export function errorText(L: LuaState): string {
   const bytes = lua.lua_type(L, -1) === lua.LUA_TSTRING ? lua.lua_tostring(L, -1) : null;
   return bytes ? toText(fromBytes(bytes)) : 'unknown error';
 }
 
 let running = 0;
 
-/** Thrown from the count hook; only identity matters. */
-const BUDGET_EXCEEDED = Object.freeze({ budgetExceeded: true });
-
-/** Runs a script in a fresh VM and returns its reply, Redis 7's errors included. */
-export function runScript(run: ScriptRun): Reply {
-  // Defence in depth: the command table already refuses EVAL & co. from scripts.
-  if (running > 0) return new ReplyError('ERR This Redis command is not allowed from script');
+/**
+ * Runs `body` as the only script in execution: a script (or function) that reaches another
+ * through a bypassed command table gets Redis's refusal (`refused(message)`) instead of a nested VM.
+ */
+export function exclusively<T>(body: () => T, refused: (message: string) => T): T {
+  // Defence in depth: the command table already refuses EVAL, FCALL & co. from scripts.
+  if (running > 0) return refused('ERR This Redis command is not allowed from script');
   running++;
-  const L = lauxlib.luaL_newstate();
   try {
-    return execute(L, run);
-  } catch (error) {
-    return new ReplyError(`ERR ${nativeErrorText(error)} script: ${run.sha}`);
+    return body();
   } finally {
     running--;
-    try {
-      lua.lua_close(L);
-    } catch {
-      // Closing a state only drops references; nothing to report.
-    }
   }
 }
 
-function execute(L: LuaState, run: ScriptRun): Reply {
+const refusedReply = (message: string): Reply => new ReplyError(message);
+
+/** Thrown from the count hook; only identity matters. */
+const BUDGET_EXCEEDED = Object.freeze({ budgetExceeded: true });
+
+/** Creates a state whose JavaScript failures become plain Lua errors (budget stops excepted). */
+export function newState(): LuaState {
+  const L = lauxlib.luaL_newstate();
   lua.lua_atnativeerror(L, (S) => {
     const error = lua.lua_touserdata(S, 1);
     // Rethrown, the stop skips every pcall/xpcall message handler (fengari reports status -1).
     if (error === BUDGET_EXCEEDED) throw error;
     return raise(S, nativeErrorText(error));
   });
-  const state = { timedOut: false, where: { source: '@user_script', line: 0 } };
-  buildGlobals(L, run);
-  // Stack: [1] env
-  if (lauxlib.luaL_loadbufferx(L, run.body, null, SOURCE, TEXT_ONLY) !== lua.LUA_OK)
-    return new ReplyError(compileErrorText(errorText(L)));
-  lua.lua_pushvalue(L, 1);
-  lua.lua_setupvalue(L, -2, 1);
+  return L;
+}
 
-  const budget = run.budget ?? DEFAULT_BUDGET;
+/** Closes a state, ignoring failures (closing only drops references). */
+export function closeState(L: LuaState): void {
+  try {
+    lua.lua_close(L);
+  } catch {
+    // Nothing to report.
+  }
+}
+
+/** Runs a script in a fresh VM and returns its reply, Redis 7's errors included. */
+export function runScript(run: ScriptRun): Reply {
+  return exclusively(() => {
+    const L = newState();
+    try {
+      return execute(L, run);
+    } catch (error) {
+      return new ReplyError(`ERR ${nativeErrorText(error)} script: ${run.sha}`);
+    } finally {
+      closeState(L);
+    }
+  }, refusedReply);
+}
+
+/** How a protected call ended. */
+export interface CallOutcome {
+  /** lua_pcall's status (LUA_OK on success; the result or error value is then at the top). */
+  status: number;
+  /** The budget ran out: the state must not be used again. */
+  timedOut: boolean;
+  /** Where the error was raised, for Redis's "on @user_script:N." suffix. */
+  where: { source: string; line: number };
+}
+
+/**
+ * Calls the function below its `nargs` arguments at the top of the stack with one result, under
+ * an instruction and wall-clock budget. A script past its budget is stopped by a JavaScript
+ * throw no pcall, xpcall or coroutine can catch; its state is then unusable.
+ */
+export function protectedCall(
+  L: LuaState,
+  nargs: number,
+  budget: ScriptBudget,
+  source = '@user_script',
+): CallOutcome {
+  const outcome: CallOutcome = { status: lua.LUA_OK, timedOut: false, where: { source, line: 0 } };
   const deadline = clock() + budget.wallMs;
   let steps = 0;
   const hook = (S: LuaState): void => {
     steps += HOOK_STEP;
-    if (state.timedOut || steps > budget.instructions || clock() > deadline) {
-      state.timedOut = true;
+    if (outcome.timedOut || steps > budget.instructions || clock() > deadline) {
+      outcome.timedOut = true;
       // From now on the hook fires on every instruction of every coroutine, and throws a JS
       // value, not a Lua error: no pcall, xpcall handler or coroutine can keep the script alive.
       lua.lua_sethook(S, hook, lua.LUA_MASKCOUNT, 1);
@@ -180,7 +228,7 @@ function execute(L: LuaState, run: ScriptRun): Reply {
       lua.lua_getinfo(S, 'Sl', ar);
       // A C (here: JavaScript) function such as error() or redis.call has no line.
       if (ar.currentline < 0) continue;
-      state.where = {
+      outcome.where = {
         source: ar.source ? toText(fromBytes(ar.source)) : '?',
         line: ar.currentline,
       };
@@ -188,17 +236,35 @@ function execute(L: LuaState, run: ScriptRun): Reply {
     }
     return 1;
   });
-  lua.lua_insert(L, -2);
-  const status = lua.lua_pcall(L, 0, 1, -2);
+  const handler = lua.lua_gettop(L) - nargs - 1;
+  lua.lua_insert(L, handler);
+  outcome.status = lua.lua_pcall(L, nargs, 1, handler);
+  lua.lua_remove(L, handler);
   lua.lua_sethook(L, null, 0, 0);
+  return outcome;
+}
 
-  if (state.timedOut) {
-    return new ReplyError(
-      `ERR cachelab: script exceeded its time budget (${budget.instructions} instructions or ${budget.wallMs} ms); Redis would keep running it and answer other clients BUSY script: ${run.sha}`,
-    );
-  }
-  if (status === lua.LUA_OK) return toReply(L);
-  const suffix = ` script: ${run.sha}, on ${state.where.source}:${state.where.line}.`;
+/** The reply for a script stopped by its budget. */
+export function budgetError(budget: ScriptBudget, suffix: string): ReplyError {
+  return new ReplyError(
+    `ERR cachelab: script exceeded its time budget (${budget.instructions} instructions or ${budget.wallMs} ms); Redis would keep running it and answer other clients BUSY ${suffix}`,
+  );
+}
+
+function execute(L: LuaState, run: ScriptRun): Reply {
+  buildGlobals(L, run, 'eval', run.keys, run.args);
+  // Stack: [1] env
+  if (lauxlib.luaL_loadbufferx(L, run.body, null, SOURCE, TEXT_ONLY) !== lua.LUA_OK)
+    return new ReplyError(compileErrorText(errorText(L)));
+  lua.lua_pushvalue(L, 1);
+  lua.lua_setupvalue(L, -2, 1);
+
+  const budget = run.budget ?? DEFAULT_BUDGET;
+  const outcome = protectedCall(L, 0, budget);
+  if (outcome.timedOut) return budgetError(budget, `script: ${run.sha}`);
+  if (outcome.status === lua.LUA_OK) return toReply(L);
+  const { source, line } = outcome.where;
+  const suffix = ` script: ${run.sha}, on ${source}:${line}.`;
   return new ReplyError(`${errorMessage(L)}${suffix}`.replace(/[\r\n]/g, ' '));
 }
 
@@ -214,7 +280,7 @@ function lua51Wording(text: string): string {
 }
 
 /** The text of a raised error: a table's `err`, else `ERR ` plus the value as text. */
-function errorMessage(L: LuaState): string {
+export function errorMessage(L: LuaState): string {
   const type = lua.lua_type(L, -1);
   if (type === lua.LUA_TTABLE) {
     lua.lua_getfield(L, -1, 'err');
@@ -259,7 +325,10 @@ function errorReplyText(text: string): string {
   return space < 0 ? `ERR ${text.slice(1)}` : `${text.slice(1, space)} ${text.slice(space + 1)}`;
 }
 
-function openRedis(L: LuaState, run: ScriptRun): void {
+/** Which API a state serves: EVAL's, or a function library's (no KEYS/ARGV, no debugger calls). */
+export type ScriptKind = 'eval' | 'function';
+
+function openRedis(L: LuaState, run: CallTarget, kind: ScriptKind): void {
   const callCommand =
     (raising: boolean): LuaCFunction =>
     (S) => {
@@ -317,16 +386,38 @@ function openRedis(L: LuaState, run: ScriptRun): void {
     if (resp === 3) return raise(S, 'cachelab: RESP3 replies inside scripts are not supported');
     return lauxlib.luaL_error(S, 'RESP version must be 2 or 3.');
   });
-  setFunction(L, 'replicate_commands', (S) => {
+  setFunction(L, 'set_repl', () => 0);
+  // The sandbox has one user, allowed everything: known commands are permitted.
+  setFunction(L, 'acl_check_cmd', (S) => {
+    const argv = commandArgs(S);
+    let refusal: string | null = typeof argv === 'string' ? argv : null;
+    if (typeof argv !== 'string' && !isKnownCommand(argv))
+      refusal = 'ERR Invalid command passed to redis.acl_check_cmd()';
+    lua.lua_settop(S, 0);
+    if (refusal !== null) {
+      pushField(S, 'err', refusal);
+      return lua.lua_error(S);
+    }
     lua.lua_pushboolean(S, true);
     return 1;
   });
-  setFunction(L, 'set_repl', () => 0);
-  setFunction(L, 'breakpoint', (S) => {
-    lua.lua_pushboolean(S, false);
-    return 1;
-  });
-  setFunction(L, 'debug', () => 0);
+  if (kind === 'eval') {
+    // Functions have none of these (measured on redis-server 7.0.15).
+    setFunction(L, 'replicate_commands', (S) => {
+      lua.lua_pushboolean(S, true);
+      return 1;
+    });
+    setFunction(L, 'breakpoint', (S) => {
+      lua.lua_pushboolean(S, false);
+      return 1;
+    });
+    setFunction(L, 'debug', () => 0);
+  }
+  addRedisConstants(L);
+}
+
+/** redis.LOG_*, REPL_*, REDIS_VERSION and REDIS_VERSION_NUM into the table at the top. */
+export function addRedisConstants(L: LuaState): void {
   const constants: [string, number][] = [
     ['LOG_DEBUG', 0],
     ['LOG_VERBOSE', 1],
@@ -348,7 +439,7 @@ function openRedis(L: LuaState, run: ScriptRun): void {
 }
 
 /** Pushes an array table of Redis strings. */
-function pushStrings(L: LuaState, items: Arg[]): void {
+export function pushStrings(L: LuaState, items: Arg[]): void {
   lua.lua_createtable(L, items.length, 0);
   items.forEach((item, i) => {
     pushReply(L, item);
@@ -356,10 +447,28 @@ function pushStrings(L: LuaState, items: Arg[]): void {
   });
 }
 
+const LIBRARIES = [
+  'string',
+  'table',
+  'math',
+  'coroutine',
+  'redis',
+  'cjson',
+  'bit',
+  'struct',
+  'cmsgpack',
+];
+
 /**
  * Builds the state's libraries and leaves the script's environment table on the stack (index 1).
  */
-function buildGlobals(L: LuaState, run: ScriptRun): void {
+export function buildGlobals(
+  L: LuaState,
+  run: CallTarget,
+  kind: ScriptKind,
+  keys: Arg[] = [],
+  args: Arg[] = [],
+): void {
   const libs: [string, LuaCFunction][] = [
     ['_G', lualib.luaopen_base],
     ['string', lualib.luaopen_string],
@@ -381,7 +490,7 @@ function buildGlobals(L: LuaState, run: ScriptRun): void {
   clearField(L, -1, 'dump');
   lua.lua_pop(L, 1);
 
-  openRedis(L, run);
+  openRedis(L, run, kind);
   lua.lua_setfield(L, G, 'redis');
   openCjson(L);
   lua.lua_setfield(L, G, 'cjson');
@@ -389,10 +498,14 @@ function buildGlobals(L: LuaState, run: ScriptRun): void {
   lua.lua_setfield(L, G, 'bit');
   openStruct(L);
   lua.lua_setfield(L, G, 'struct');
-  pushStrings(L, run.keys);
-  lua.lua_setfield(L, G, 'KEYS');
-  pushStrings(L, run.args);
-  lua.lua_setfield(L, G, 'ARGV');
+  openCmsgpack(L);
+  lua.lua_setfield(L, G, 'cmsgpack');
+  if (kind === 'eval') {
+    pushStrings(L, keys);
+    lua.lua_setfield(L, G, 'KEYS');
+    pushStrings(L, args);
+    lua.lua_setfield(L, G, 'ARGV');
+  }
   lua.lua_pushstring(L, to_luastring('Lua 5.1'));
   lua.lua_setfield(L, G, '_VERSION');
 
@@ -402,11 +515,25 @@ function buildGlobals(L: LuaState, run: ScriptRun): void {
   lua.lua_newtable(L);
   const readonly = lua.lua_gettop(L);
 
-  for (const name of ['string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'bit', 'struct']) {
+  for (const name of LIBRARIES) {
     lua.lua_getfield(L, G, name);
     pushReadonlyProxy(L, readonly);
     lua.lua_setfield(L, G, name);
   }
+
+  // The string metatable, read-only as Redis 7 makes it: getmetatable("") answers a read-only
+  // proxy, and methods like ("x"):upper() read the string library through its read-only proxy.
+  // A library's VM lives on between FCALLs, so nothing here may be writable.
+  lua.lua_pushstring(L, to_luastring(''));
+  lua.lua_getmetatable(L, -1);
+  lua.lua_remove(L, -2);
+  lua.lua_getfield(L, G, 'string');
+  lua.lua_setfield(L, -2, '__index');
+  pushReadonlyProxy(L, readonly);
+  lua.lua_getfield(L, G, 'getmetatable');
+  lua.lua_insert(L, -2);
+  lua.lua_pushcclosure(L, guardedGetmetatable, 2);
+  lua.lua_setfield(L, G, 'getmetatable');
 
   // The script's environment: empty, reading through to G, refusing writes.
   lua.lua_newtable(L);
@@ -416,6 +543,10 @@ function buildGlobals(L: LuaState, run: ScriptRun): void {
   lua.lua_setfield(L, -2, '__index');
   lua.lua_pushcfunction(L, (S) => lauxlib.luaL_error(S, READONLY));
   lua.lua_setfield(L, -2, '__newindex');
+  // pairs(_G) lists the globals, as on Redis (they are all readable through the environment).
+  lua.lua_pushvalue(L, G);
+  lua.lua_pushcclosure(L, pairsOfUpvalue, 1);
+  lua.lua_setfield(L, -2, '__pairs');
   lua.lua_pushboolean(L, false);
   lua.lua_setfield(L, -2, '__metatable');
   lua.lua_setmetatable(L, env);
@@ -492,6 +623,18 @@ function pairsOfUpvalue(L: LuaState): number {
   lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
   lua.lua_pushnil(L);
   return 3;
+}
+
+/** getmetatable that hands out the string metatable's read-only proxy (upvalue 2) for strings. */
+function guardedGetmetatable(L: LuaState): number {
+  if (lua.lua_type(L, 1) === lua.LUA_TSTRING) {
+    lua.lua_pushvalue(L, lua.lua_upvalueindex(2));
+    return 1;
+  }
+  lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+  lua.lua_insert(L, 1);
+  lua.lua_call(L, lua.lua_gettop(L) - 1, lua.LUA_MULTRET);
+  return lua.lua_gettop(L);
 }
 
 function guardedWrite(L: LuaState): number {

@@ -1,6 +1,12 @@
 /**
- * The page's proof that the runner worker is served with a Content-Security-Policy that keeps
- * learner code off the network, checked before any learner code runs (fail closed).
+ * The page's proof that the runner worker obeys a Content-Security-Policy that keeps learner code
+ * off the network, checked before any learner code runs (fail closed).
+ *
+ * A built app hosts the worker in a sandboxed frame whose policy the page writes itself
+ * (runner-frame-document.ts); the page checks that policy with `policyBlocksNetwork`, and the
+ * frame proves its sandbox by reporting an opaque origin (frame-worker.ts). The dev server has no
+ * single-file worker bundle, so there the worker is still a module worker loaded from its URL,
+ * and the header check below is what holds.
  *
  * The worker used to prove it from the inside, by trying a request and waiting for the
  * violation. Every such probe is also logged by Chromium as a console error (four per page load,
@@ -14,7 +20,6 @@
 /** Directives that reach the network or start other contexts; each must be 'none'. */
 const FETCH_DIRECTIVES = [
   'connect-src',
-  'worker-src',
   'child-src',
   'frame-src',
   'img-src',
@@ -24,7 +29,15 @@ const FETCH_DIRECTIVES = [
   'style-src',
   'manifest-src',
 ];
-const SCRIPT_SOURCES = new Set(["'self'", "'unsafe-eval'"]);
+/**
+ * Script sources that cannot reach another host: the worker's own origin, eval (SES needs it),
+ * `blob:` (a blob worker or module inherits this same policy, so it is as cut off as its creator)
+ * and the hash of one inline script.
+ */
+const SCRIPT_SOURCES = new Set(["'self'", "'unsafe-eval'", 'blob:']);
+const SCRIPT_HASH = /^'sha(256|384|512)-[A-Za-z0-9+/]+={0,2}'$/;
+/** worker-src may only start blob workers, which inherit the policy (or none at all). */
+const WORKER_SOURCES = new Set(["'none'", 'blob:']);
 
 /** True when one policy (of a possibly comma-joined header) keeps a worker off the network. */
 export function policyBlocksNetwork(header: string | null): boolean {
@@ -42,8 +55,10 @@ export function policyBlocksNetwork(header: string | null): boolean {
       const values = directives.get(name);
       if (values && !(values.length === 1 && values[0] === "'none'")) return false;
     }
+    const workers = directives.get('worker-src');
+    if (workers && !workers.every((v) => WORKER_SOURCES.has(v))) return false;
     const script = directives.get('script-src') ?? directives.get('script-src-elem');
-    return !script || script.every((v) => SCRIPT_SOURCES.has(v));
+    return !script || script.every((v) => SCRIPT_SOURCES.has(v) || SCRIPT_HASH.test(v));
   });
 }
 

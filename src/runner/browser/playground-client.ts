@@ -3,6 +3,12 @@
  * and matches replies to requests by id. The worker starts lazily on first use, and is replaced
  * if it crashes or a command runs too long (e.g. an endless Lua script), so the console never
  * hangs the page.
+ *
+ * Unlike the runner's workers it stays a module worker on the page, not in a sandboxed frame
+ * (frame-worker.ts): it runs no learner JavaScript, only typed commands and EVAL's Lua, whose VM
+ * is plain JavaScript with an instruction budget and 16 MB string caps (src/redis/lua). Nothing
+ * there hands a learner-sized length to a builtin that skips V8's interrupt check, so
+ * `terminate()` does stop it; a frame would only add a process and a start-up.
  */
 import type { KeyspaceSnapshot } from '../keyspace-snapshot.ts';
 import {

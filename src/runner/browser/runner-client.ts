@@ -1,11 +1,19 @@
 /**
- * The page side of the browser runner: module workers under the shared supervisor
- * (../supervisor.ts), a warmed spare, and the page's proof of the worker's security header.
+ * The page side of the browser runner: workers under the shared supervisor (../supervisor.ts), a
+ * warmed spare, and the page's proof of the worker's security policy.
  *
  * The supervisor holds the rules both hosts share (start-up deadline, hard timeout counted from
  * the worker's acknowledgement, error kinds, size caps, late messages ignored, a ping after each
- * run). This module only adapts a `Worker` to its endpoint and keeps two of them: when one is
+ * run). This module only adapts a worker to its endpoint and keeps two of them: when one is
  * recycled the spare takes over at once, so the learner never waits for a start-up twice.
+ *
+ * In a built app each worker lives in a sandboxed frame of its own (frame-worker.ts), whose
+ * removal ends the process and so also a thread that a builtin keeps spinning past
+ * `terminate()`. Chromium keeps all sandboxed frames of one site in one process, so a recycled
+ * worker takes the spare down with it (`sharedProcess`), and the next worker starts in a fresh
+ * process: after a timeout the learner's next run may wait for one start-up, and the CPU comes
+ * back. The dev server has no single-file bundle, so there the worker is a module worker on the
+ * page, as before.
  */
 import workerUrl from './worker.ts?worker&url';
 import type { ToWorker } from '../protocol.ts';
@@ -16,7 +24,9 @@ import {
   type EndpointFailure,
   type WorkerEndpoint,
 } from '../supervisor.ts';
-import { checkWorkerCsp } from './csp-check.ts';
+import { checkWorkerCsp, MISSING_CSP_MESSAGE, policyBlocksNetwork } from './csp-check.ts';
+import { createFrameWorker, runnerCodeLoader } from './frame-worker.ts';
+import { RUNNER_FRAME_POLICY } from './runner-frame-document.ts';
 
 export { RunnerUnavailableError };
 
@@ -45,8 +55,14 @@ export interface RunnerClientOptions {
   /** Keep a second, warmed worker to swap in after a timeout or crash (default true). */
   spare?: boolean;
   /**
-   * Proves the worker's security header before any learner code runs; resolves to a reason to
-   * refuse. Defaults to the HEAD check of the real worker script (none for an injected worker).
+   * The workers share one process that only goes away with all of them (sandboxed frames of one
+   * site do), so when one dies the others are stopped too. Default: true for the framed workers.
+   */
+  sharedProcess?: boolean;
+  /**
+   * Proves the worker's security policy before any learner code runs; resolves to a reason to
+   * refuse. Defaults to checking the frame's policy in a build, and to the HEAD check of the
+   * worker script on the dev server (none for an injected worker).
    */
   checkCsp?: () => Promise<string | undefined>;
 }
@@ -70,8 +86,25 @@ export interface RunnerClient {
 const DEFAULT_RUN_TIMEOUT_MS = 3000;
 const DEFAULT_STARTUP_TIMEOUT_MS = 20_000;
 
-function defaultCreateWorker(): WorkerLike {
+/**
+ * A build hosts each worker in a sandboxed frame; the dev server, whose worker is many modules
+ * that an opaque origin could not load, keeps a module worker on the page.
+ */
+const FRAMED = !import.meta.env.DEV;
+
+function pageWorker(): WorkerLike {
   return new Worker(workerUrl, { type: 'module' });
+}
+
+let loadRunnerCode: (() => Promise<Blob>) | undefined;
+function framedWorker(): WorkerLike {
+  loadRunnerCode ??= runnerCodeLoader(new URL(workerUrl, location.href));
+  return createFrameWorker(loadRunnerCode);
+}
+
+/** The framed worker obeys the policy the page writes; proved here like a served header. */
+async function checkFramePolicy(): Promise<string | undefined> {
+  return policyBlocksNetwork(RUNNER_FRAME_POLICY) ? undefined : MISSING_CSP_MESSAGE;
 }
 
 /** A Worker as the supervisor's endpoint. */
@@ -109,10 +142,15 @@ function classifyCrash(message: string): EndpointFailure {
 
 /** Creates the page's runner client. Nothing starts until `warm` or `run` is called. */
 export function createRunnerClient(options: RunnerClientOptions = {}): RunnerClient {
-  const createWorker = options.createWorker ?? defaultCreateWorker;
+  const createWorker = options.createWorker ?? (FRAMED ? framedWorker : pageWorker);
   const checkCsp =
     options.checkCsp ??
-    (options.createWorker ? undefined : () => checkWorkerCsp(new URL(workerUrl, location.href)));
+    (options.createWorker
+      ? undefined
+      : FRAMED
+        ? checkFramePolicy
+        : () => checkWorkerCsp(new URL(workerUrl, location.href)));
+  const sharedProcess = options.sharedProcess ?? (!options.createWorker && FRAMED);
   const runTimeoutMs = options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const startupTimeoutMs = options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
   const keepSpare = options.spare ?? true;
@@ -139,6 +177,14 @@ export function createRunnerClient(options: RunnerClientOptions = {}): RunnerCli
         spare = undefined;
       } else if (supervisor === spare) {
         spare = undefined;
+      }
+      // The dead worker's process lives on while any other frame keeps it: stop them all now,
+      // before a replacement is created, so the replacement lands in a new process.
+      if (sharedProcess) {
+        const others = [active, spare];
+        active = undefined;
+        spare = undefined;
+        for (const other of others) other?.terminate();
       }
     });
     return supervisor;

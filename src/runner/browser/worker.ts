@@ -1,26 +1,37 @@
 /**
- * The browser host of the runner: a module Web Worker. It only wires the shared worker loop
- * (../worker-loop.ts) to `postMessage`/`onmessage`, with ioredis-mock as the backend and the
- * lessons' checks from the bundle. Learner code runs inside the core's Compartment and never sees
- * this module's scope, `self` or `postMessage`.
+ * The browser host of the runner: a Web Worker. It only wires the shared worker loop
+ * (../worker-loop.ts) to a message channel, with ioredis-mock as the backend and the lessons'
+ * checks from the bundle. Learner code runs inside the core's Compartment and never sees this
+ * module's scope, `self`, the port or `postMessage`.
  *
- * The worker's own Content-Security-Policy (no network at all) is proved by the page before it
- * trusts this worker (csp-check.ts): any probe from in here that the policy refuses is also
- * logged to the console, on every page load.
+ * Two ways in. A built app runs this bundle in a sandboxed frame's blob worker
+ * (runner-frame-document.ts), named FRAME_WORKER_NAME: there the page's messages come over a
+ * MessagePort that the frame's bootstrap hands over in a `connect` event, and what the loop says
+ * before that waits. The dev server loads it as a module worker from its URL, talking over `self`.
+ *
+ * The policy (no network at all) is proved by the page before it trusts this worker
+ * (csp-check.ts): any probe from in here that the policy refuses is also logged to the console,
+ * on every page load.
  */
 // First: the shim, ioredis-mock and lockdown, before the runner modules evaluate.
 import { RedisMock } from './worker-realm.ts';
 import type { CheckSuite } from '../checks-api.ts';
 import { mockBackend } from '../redis-backend.ts';
 import { startWorkerLoop } from '../worker-loop.ts';
+import { FRAME_WORKER_NAME } from './runner-frame-document.ts';
 
 /** The parts of DedicatedWorkerGlobalScope this entry uses (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
+  name: string;
   postMessage(message: string): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 
 const scope = self as unknown as WorkerScope;
+const viaPort = scope.name === FRAME_WORKER_NAME;
+/** The page's port once handed over; until then the loop's messages wait in `early`. */
+let portPost: ((message: string) => void) | undefined;
+const early: string[] = [];
 
 /** Checks of every lesson, loaded on first use. Keys look like "/lessons/01-slug/checks.ts". */
 const checkModules = import.meta.glob<{ default: CheckSuite<unknown> }>('/lessons/*/checks.ts');
@@ -31,8 +42,14 @@ for (const [file, load] of Object.entries(checkModules)) {
 }
 
 const loop = startWorkerLoop({
-  // Bound now, before any learner code exists; nothing learner code can reach refers to it.
-  post: scope.postMessage.bind(scope),
+  // Bound now (the port's at hand-over, which comes before any run), before any learner code
+  // exists; nothing learner code can reach refers to either.
+  post: viaPort
+    ? (text) => {
+        if (portPost) portPost(text);
+        else early.push(text);
+      }
+    : scope.postMessage.bind(scope),
   backend: mockBackend(RedisMock),
   async loadSuite(slug) {
     const load = checksBySlug.get(slug);
@@ -46,4 +63,15 @@ const loop = startWorkerLoop({
   uptimeMs: () => performance.now(),
 });
 
-scope.addEventListener('message', (event) => loop.receive(event.data));
+if (viaPort) {
+  scope.addEventListener('message', (event) => {
+    const port = event.ports[0];
+    if (portPost || event.data !== 'connect' || !port) return;
+    portPost = port.postMessage.bind(port);
+    port.addEventListener('message', (message) => loop.receive(message.data));
+    port.start();
+    for (const text of early.splice(0)) portPost(text);
+  });
+} else {
+  scope.addEventListener('message', (event) => loop.receive(event.data));
+}

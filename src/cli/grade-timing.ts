@@ -1,0 +1,26 @@
+/**
+ * Where a `cachelab grade` process spends its time, for `npm run bench:cli`: with
+ * CACHELAB_TIMING=1 the CLI writes one line to stderr at exit, `cachelab-timing {...}`, with the
+ * milliseconds since the process started at which each step was reached (main called, child
+ * spawned, child ready, graded, reported, runners closed), and the child's own start-up from
+ * its `ready` message (lockdown, runner modules and warm-up self-test, after Node's boot). Off
+ * by default: a mark then costs one comparison.
+ */
+
+const enabled = process.env.CACHELAB_TIMING === '1';
+const marks: Record<string, number> = {};
+
+/** Records that `step` was reached now (the first time only). */
+export function markStep(step: string): void {
+  if (enabled && !(step in marks)) marks[step] = Math.round(performance.now() * 10) / 10;
+}
+
+/** Records a duration measured elsewhere, e.g. the child's own start-up (its `ready` message). */
+export function noteDuration(name: string, ms: unknown): void {
+  if (enabled && typeof ms === 'number') marks[name] = Math.round(ms * 10) / 10;
+}
+
+/** Writes the marks to `stderr`, when CACHELAB_TIMING=1. */
+export function writeTimings(stderr: NodeJS.WritableStream): void {
+  if (enabled) stderr.write(`cachelab-timing ${JSON.stringify(marks)}\n`);
+}
