@@ -52,9 +52,11 @@ function pageStartWorker(url) {
   return new Promise((resolve, reject) => {
     worker.onerror = (event) => reject(new Error(event.message || 'worker error'));
     worker.onmessage = (event) => {
-      if (event.data?.type === 'ready')
-        resolve({ startupMs: event.data.startupMs, pageMs: performance.now() - begin });
-      if (event.data?.type === 'fatal') reject(new Error(event.data.message));
+      // The worker loop posts JSON text (src/runner/worker-loop.ts).
+      const data = typeof event.data === 'string' ? JSON.parse(event.data) : event.data;
+      if (data?.type === 'ready')
+        resolve({ startupMs: data.startupMs, pageMs: performance.now() - begin });
+      if (data?.type === 'fatal') reject(new Error(data.message));
     };
   });
 }
@@ -67,9 +69,10 @@ function pageRuns({ lesson, source, count }) {
       const begin = performance.now();
       const timer = setTimeout(() => reject(new Error('run timed out')), 10_000);
       worker.onmessage = (event) => {
-        if (event.data?.type === 'done' && event.data.runId === message.runId) {
+        const data = typeof event.data === 'string' ? JSON.parse(event.data) : event.data;
+        if (data?.type === 'done' && data.runId === message.runId) {
           clearTimeout(timer);
-          resolve({ roundTripMs: performance.now() - begin, report: event.data.report });
+          resolve({ roundTripMs: performance.now() - begin, report: data.report });
         }
       };
       worker.postMessage(message);

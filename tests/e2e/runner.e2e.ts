@@ -157,9 +157,11 @@ async function pageRendererPid(tab: Page): Promise<number> {
   } finally {
     await cdp.detach();
   }
+  // The main thread only (its tid is the pid): the page spins its main thread, while another
+  // renderer, such as the app's own runner frame warming up, is busy in a worker thread.
   const mainTicks = (pid: number) => {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return Number(fields[11]) + Number(fields[12]);
     } catch {
