@@ -535,22 +535,11 @@ export function buildGlobals(
   lua.lua_pushcclosure(L, guardedGetmetatable, 2);
   lua.lua_setfield(L, G, 'getmetatable');
 
-  // The script's environment: empty, reading through to G, refusing writes.
-  lua.lua_newtable(L);
+  // The script's environment: a read-only proxy of G (empty, reading through, refusing writes;
+  // pairs(_G) lists the globals, as on Redis).
+  lua.lua_pushvalue(L, G);
+  pushReadonlyProxy(L, readonly);
   const env = lua.lua_gettop(L);
-  lua.lua_createtable(L, 0, 4);
-  lua.lua_pushvalue(L, G);
-  lua.lua_setfield(L, -2, '__index');
-  lua.lua_pushcfunction(L, (S) => lauxlib.luaL_error(S, READONLY));
-  lua.lua_setfield(L, -2, '__newindex');
-  // pairs(_G) lists the globals, as on Redis (they are all readable through the environment).
-  lua.lua_pushvalue(L, G);
-  lua.lua_pushcclosure(L, pairsOfUpvalue, 1);
-  lua.lua_setfield(L, -2, '__pairs');
-  lua.lua_pushboolean(L, false);
-  lua.lua_setfield(L, -2, '__metatable');
-  lua.lua_setmetatable(L, env);
-  markReadonly(L, readonly, env);
 
   // G answers misses with Redis's error; it is only reachable through the environment.
   lua.lua_createtable(L, 0, 2);
