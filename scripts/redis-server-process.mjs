@@ -39,8 +39,11 @@ function ping(port) {
   });
 }
 
-/** Starts redis-server; resolves to { port, url, pid, stop() } once it answers PING. */
-export async function startRedisServer() {
+/**
+ * Starts redis-server; resolves to { port, url, pid, stop() } once it answers PING. `extraArgs`
+ * are appended to the command line (e.g. `--databases 1`).
+ */
+export async function startRedisServer(extraArgs = []) {
   const bin = which('redis-server');
   if (!bin) {
     const err = new Error(INSTALL_HINT);
@@ -50,7 +53,17 @@ export async function startRedisServer() {
   const port = await freePort();
   const child = spawn(
     bin,
-    ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1'],
+    [
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';

@@ -3,12 +3,12 @@
  * Each test uses its own database (the URL's path), so the other server tests' FLUSHALLs on
  * database 0 and these never meet.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { startRedisServer } from '../../scripts/redis-server-process.mjs';
 import { runCachelab } from '../helpers/run-cachelab.ts';
 
 const REDIS_URL = process.env.REDIS_URL;
@@ -140,34 +140,6 @@ export default defineChecks<{
   return dir;
 }
 
-/** A redis-server on which verify --redis lets Lua run: one database, MIGRATE renamed away. */
-async function startScriptSafeServer(): Promise<{ url: string; stop(): void }> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-  const args = ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1'];
-  const child = spawn(
-    'redis-server',
-    [...args, '--databases', '1', '--rename-command', 'MIGRATE', ''],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const url = `redis://127.0.0.1:${port}/0`;
-  for (let tries = 0; tries < 200; tries++) {
-    const ping = spawnSync('redis-cli', ['-u', url, 'PING'], { encoding: 'utf8' });
-    if (ping.stdout.trim() === 'PONG') return { url, stop: () => child.kill('SIGTERM') };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the script-safe redis-server did not start');
-}
-
 describe.runIf(REDIS_URL)('cachelab verify --redis', () => {
   test('passes for every lesson against the real server, and leaves the database empty', async () => {
     const before = commandsProcessed();
@@ -263,7 +235,9 @@ describe.runIf(REDIS_URL)('cachelab verify --redis', () => {
   }, 60_000);
 
   test('runs EVAL and Redis Functions on a one-database server, flushing libraries between checks', async () => {
-    const server = await startScriptSafeServer();
+    // A server on which verify --redis lets Lua run: one database, MIGRATE renamed away.
+    const started = await startRedisServer(['--databases', '1', '--rename-command', 'MIGRATE', '']);
+    const server = { url: `${started.url}/0` };
     try {
       const json = await cachelab('verify', '--root', luaCourse(), '--redis', server.url, '--json');
       const lesson = JSON.parse(json.stdout).lessons[0];
@@ -284,7 +258,7 @@ describe.runIf(REDIS_URL)('cachelab verify --redis', () => {
         }).stdout.trim(),
       ).toBe('');
     } finally {
-      server.stop();
+      await started.stop();
     }
   }, 120_000);
 });
