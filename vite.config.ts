@@ -9,23 +9,44 @@ import { lessonsPlugin } from './scripts/vite-lessons.ts';
 import { runnerWorkerCsp } from './scripts/vite-csp.ts';
 import { prerenderPlugin } from './scripts/vite-prerender.ts';
 
-/**
- * Test files that need a worker of their own (the `isolated` project below), found by what they
- * import, call or declare, so a new such file needs no list entry: files that lock the realm down
- * with SES (vitest cannot run another file in a locked realm), mock modules (a mock must not meet
- * a module another file already loaded), or render into a DOM (the document and the app's module
- * state would carry into the next file: measured, hydration.test.tsx failed after other DOM files
- * ran in its worker).
- */
-function filesThatNeedTheirOwnWorker(): string[] {
-  const needs =
-    /hardenRealm|\/harness\.ts'|worker-realm\.ts|child-realm\.ts|vi\.(do)?mock\(|@vitest-environment jsdom/;
+/** Every test file under tests/, as a path from the root, with its source. */
+function testFiles(): { file: string; source: string }[] {
   const tests = fileURLToPath(new URL('./tests', import.meta.url));
   return readdirSync(tests, { recursive: true, encoding: 'utf8' })
     .filter((file) => /\.test\.tsx?$/.test(file))
-    .filter((file) => needs.test(readFileSync(path.join(tests, file), 'utf8')))
-    .map((file) => `tests/${file.split(path.sep).join('/')}`);
+    .map((file) => ({
+      file: `tests/${file.split(path.sep).join('/')}`,
+      source: readFileSync(path.join(tests, file), 'utf8'),
+    }));
 }
+
+/**
+ * Test files that need a worker of their own (the `isolated` project below), found by what they
+ * import, call or declare, so a new such file needs no list entry: files that lock the realm down
+ * with SES (vitest cannot run another file in a locked realm) or mock modules (a mock must not
+ * meet a module another file already loaded).
+ */
+const needsOwnWorker =
+  /hardenRealm|\/harness\.ts'|worker-realm\.ts|child-realm\.ts|vi\.(do)?mock\(/;
+
+/**
+ * DOM files (`@vitest-environment jsdom`) share one jsdom per worker (the `dom` project below):
+ * setting up jsdom and importing React and Testing Library cost about 1.4 s of CPU per file,
+ * paid once per worker instead (measured: 32 files in fresh workers took 121 s of CPU, 102 s with
+ * 14 of them sharing). tests/setup.ts puts the document, storage, URL and
+ * timers back after each file, so none carries into the next.
+ */
+const isDom = /@vitest-environment jsdom/;
+
+/**
+ * DOM files that still need a fresh realm: those that render the real app shell (src/app/App.tsx,
+ * directly or through tests/helpers/app-fixtures.tsx). A lesson page warms the app's one runner
+ * client, whose chunk arrives after the file has ended; in a shared jsdom its start (no `Worker`
+ * in jsdom) then fails inside the next file (measured: 4 unhandled rejections). And hydration
+ * must meet the app's module state exactly as a first page load has it (measured before: it
+ * failed after other DOM files ran in its worker).
+ */
+const rendersTheApp = /app-fixtures\.tsx'|\/app\/App\.tsx'/;
 
 /**
  * fengari (the scripting VM, src/redis/lua) reads `process.env.FENGARICONF` at load, and
@@ -52,19 +73,23 @@ function fengariConf(): Plugin {
   };
 }
 
+const TEST_FILES = testFiles();
+
 const ISOLATED_FILES = [
-  ...filesThatNeedTheirOwnWorker(),
+  ...TEST_FILES.filter(
+    ({ source }) => needsOwnWorker.test(source) || rendersTheApp.test(source),
+  ).map(({ file }) => file),
   // Leaves a client's 20 s start-up timer running (the client has no dispose), which would
   // reject in whichever file the worker runs 20 s later.
   'tests/insight/playground-client.test.ts',
-  // Process-level sandbox suites with real deadlines and snapshot caches: measured, the snapshot
-  // suite hung once after other files in a shared worker (it passes alone in 13 s).
-  'tests/cli/sandbox-node.test.ts',
-  'tests/cli/runner-pool-snapshot.test.ts',
   // ioredis-mock's pub/sub keeps module-level state: measured, its message events timed out
   // once after other ioredis-mock files in a shared worker (it passes alone).
   'tests/redis/pubsub.test.ts',
 ];
+
+const DOM_FILES = TEST_FILES.filter(
+  ({ file, source }) => isDom.test(source) && !ISOLATED_FILES.includes(file),
+).map(({ file }) => file);
 
 export default defineConfig({
   plugins: [react(), runnerWorkerCsp(), lessonsPlugin(), prerenderPlugin(), fengariConf()],
@@ -77,11 +102,13 @@ export default defineConfig({
   test: {
     environment: 'node',
     // The files are the projects' below (`include` would add up in each project that extends).
-    // These suites need a real redis-server or Chromium; they run from their own scripts
-    // (npm run test:redis, npm run test:e2e), never as silent skips here.
-    exclude: ['tests/redis-server/**', 'tests/e2e/**', '**/node_modules/**'],
+    // These suites need a real redis-server or Chromium, or (tests/sandbox) wait for real process
+    // deadlines and memory limits; they run from their own scripts (npm run test:redis,
+    // test:e2e, test:sandbox), never as silent skips here.
+    exclude: ['tests/redis-server/**', 'tests/e2e/**', 'tests/sandbox/**', '**/node_modules/**'],
     setupFiles: ['tests/setup.ts'],
-    // Builds the runner child bundle once per run (children start from it, not from sources).
+    // Builds the runner child bundle, or reuses the last build of the same files (children start
+    // from it, not from sources).
     globalSetup: ['tests/helpers/global-setup.ts'],
     // Vitest's default for `run` is one worker less than the cores, which on the 2-core machines
     // this suite is timed on means ONE worker (measured: 104 % CPU). The main process is mostly
@@ -98,7 +125,18 @@ export default defineConfig({
           name: 'shared',
           isolate: false,
           include: ['tests/**/*.test.{ts,tsx}'],
-          exclude: ISOLATED_FILES,
+          exclude: [...ISOLATED_FILES, ...DOM_FILES],
+          provide: { sharedWorker: true },
+        },
+      },
+      {
+        // The DOM files, one jsdom and one module cache per worker (see DOM_FILES).
+        extends: true,
+        test: {
+          name: 'dom',
+          isolate: false,
+          environment: 'jsdom',
+          include: DOM_FILES,
           provide: { sharedWorker: true },
         },
       },

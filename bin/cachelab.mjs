@@ -12,11 +12,31 @@ const useBuild =
   existsSync(new URL('../dist-cli/build.json', import.meta.url)) &&
   (process.env.CACHELAB_BUILD === '1' || !existsSync(sources));
 
+const args = process.argv.slice(2);
+
+/**
+ * A one-file `grade` starts its runner child first (src/cli/prestart.ts), so the child's Node
+ * boots on the other core while this process loads the CLI. Best effort: without it (a build
+ * from before it existed) the pool starts the child as it always did.
+ */
+async function prestartFrom(module) {
+  if (args[0] !== 'grade') return undefined;
+  try {
+    const { prestart } = await import(new URL(module, import.meta.url).href);
+    return prestart(args, process.cwd());
+  } catch {
+    return undefined;
+  }
+}
+
 let main;
+let prestarted;
 if (useBuild) {
+  prestarted = await prestartFrom('../dist-cli/prestart.mjs');
   ({ main } = await import(built.href));
 } else {
   await import('./register-ts.mjs');
+  prestarted = await prestartFrom('../src/cli/prestart.ts');
   ({ main } = await import(sources.href));
 }
 const controller = new AbortController();
@@ -28,7 +48,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     setTimeout(() => process.exit(130), 500).unref();
   });
 }
-const code = await main(process.argv.slice(2), {
+const code = await main(args, {
   stdout: process.stdout,
   stderr: process.stderr,
   // A getter: stdin is opened only by the command that reads it (`cachelab cli`).
@@ -38,6 +58,7 @@ const code = await main(process.argv.slice(2), {
   isTTY: isatty(0),
   stderrIsTTY: isatty(2),
   signal: controller.signal,
+  prestarted,
 });
 // The command is done once main resolves: exit as soon as what it wrote has been flushed,
 // instead of waiting for the event loop to notice that killed runner children have exited.

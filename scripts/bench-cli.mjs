@@ -9,7 +9,7 @@
 //             background, and that first run's time is shown too).
 //             With CACHELAB_TIMING=1 the CLI reports when each step was reached, so the table
 //             also breaks the median run down (host ready, child spawned, child ready, graded,
-//             reported, exit);
+//             reported, exit) and shows the CPU time of the child and of the CLI process;
 //   batch:    1,000 mixed submissions (solutions, starters and syntax errors, across
 //             every lesson) in one `cachelab grade <folder> --json` (target ≤ 30 s), every
 //             verdict checked.
@@ -69,6 +69,8 @@ function stepMedians(runs) {
     const line = run.stderr.split('\n').find((l) => l.startsWith('cachelab-timing '));
     if (!line) continue;
     const marks = { ...JSON.parse(line.slice('cachelab-timing '.length)), exit: run.ms };
+    const cpu = /^cachelab-cpu ([\d.]+) ([\d.]+)$/m.exec(run.stderr);
+    if (cpu) marks.hostCpu = (Number(cpu[1]) + Number(cpu[2])) * 1000;
     for (const [step, ms] of Object.entries(marks)) (steps[step] ??= []).push(ms);
   }
   return Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(median(v))]));
@@ -93,8 +95,15 @@ async function benchCli() {
     const first = lessons[0];
     const file = path.join(work, `${first.slug}.ts`);
     writeFileSync(file, downloadedFile(first.slug, first.solution));
-    const gradeOnce = (extraEnv = {}) => {
-      const run = timed(process.execPath, [bin, 'grade', file, '--json'], {
+    // With /usr/bin/time (Debian's `time` package), the breakdown runs also record this
+    // process's CPU (user + sys); the child's own CPU comes from CACHELAB_TIMING (childCpu).
+    const gnuTime = existsSync('/usr/bin/time');
+    const gradeOnce = (extraEnv = {}, cpu = false) => {
+      const [command, args] =
+        cpu && gnuTime
+          ? ['/usr/bin/time', ['-f', 'cachelab-cpu %U %S', process.execPath, bin]]
+          : [process.execPath, [bin]];
+      const run = timed(command, [...args, 'grade', file, '--json'], {
         env: { ...env, ...extraEnv },
         cwd: work,
       });
@@ -111,7 +120,7 @@ async function benchCli() {
       grades.push(gradeOnce().ms);
     }
     const breakdown = stepMedians(
-      Array.from({ length: Math.min(RUNS, 5) }, () => gradeOnce({ CACHELAB_TIMING: '1' })),
+      Array.from({ length: Math.min(RUNS, 5) }, () => gradeOnce({ CACHELAB_TIMING: '1' }, true)),
     );
     const withoutSnapshot = [];
     for (let i = 0; i < Math.min(RUNS, 5); i++) {
@@ -200,7 +209,7 @@ const rows = [
     '',
   ],
   [
-    '  where the median run goes (ms since start; childOwnStartup = lockdown + warm-up)',
+    '  where the median run goes (ms since start; childOwnStartup = lockdown + warm-up; childCpu, hostCpu = CPU ms)',
     Object.entries(result.oneFile.breakdownMs)
       .map(([step, ms]) => `${step} ${ms}`)
       .join(', '),

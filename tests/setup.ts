@@ -1,4 +1,4 @@
-import { afterAll, inject } from 'vitest';
+import { afterAll, inject, vi } from 'vitest';
 
 // The DOM matchers (toBeInTheDocument, ...) only mean something with a DOM, so only the jsdom
 // test files load them: importing jest-dom costs every other file about 0.2 s of CPU, and the
@@ -6,17 +6,46 @@ import { afterAll, inject } from 'vitest';
 // "Invalid Chai property", never pass by accident.
 if (typeof document !== 'undefined') await import('@testing-library/jest-dom/vitest');
 
-// Files of the `shared` project (vite.config.ts) run one after another in one worker. A file
-// that locks the realm down (SES lockdown, src/runner/harden.ts) leaves it frozen for the files
-// after it, where vitest itself fails ("Cannot assign to read only property 'stackTraceLimit'"),
-// far from the cause. Fail the file that did it instead, with the fix.
+// Files of the `shared` and `dom` projects (vite.config.ts) run one after another in one worker.
+// A file that locks the realm down (SES lockdown, src/runner/harden.ts) leaves it frozen for the
+// files after it, where vitest itself fails ("Cannot assign to read only property
+// 'stackTraceLimit'"), far from the cause. Fail the file that did it instead, with the fix.
 const LOCKED_KEY = Symbol.for('cachelab.lockedDown');
 if (inject('sharedWorker')) {
   afterAll(() => {
+    // Whatever a file forgot to put back must not reach the next file in this worker: fake
+    // timers left on would hang every later wait on a timer.
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
     if ((globalThis as { [LOCKED_KEY]?: true })[LOCKED_KEY])
       throw new Error(
         'This file locked the realm down (SES lockdown) in a worker it shares with other files. ' +
           'Add it to ISOLATED_FILES in vite.config.ts, so it gets a worker of its own.',
       );
+  });
+}
+
+// DOM files of the `dom` project share one jsdom: after each file, put back what a file can
+// leave in it (rendered trees, the document, storage, the URL), so the next file starts from the
+// page a fresh jsdom gives. The first URL is kept on the realm, since this setup runs again
+// before every file.
+const FIRST_URL = Symbol.for('cachelab.firstUrl');
+if (inject('sharedWorker') && typeof document !== 'undefined') {
+  const realm = globalThis as { [FIRST_URL]?: string };
+  realm[FIRST_URL] ??= window.location.href;
+  const firstUrl = realm[FIRST_URL];
+  afterAll(async () => {
+    const { cleanup } = await import('@testing-library/react');
+    cleanup();
+    document.head.replaceChildren();
+    document.body.replaceChildren();
+    document.title = '';
+    for (const name of document.documentElement.getAttributeNames())
+      document.documentElement.removeAttribute(name);
+    localStorage.clear();
+    sessionStorage.clear();
+    window.history.replaceState(null, '', firstUrl);
   });
 }

@@ -19,11 +19,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { BOUNDARY_LIMITS } from '../runner/limits.ts';
 import type { RedisPort } from '../runner/protocol.ts';
 import type { EndpointFailure, WorkerEndpoint } from '../runner/supervisor.ts';
 import { decodeBytes, encodeBytes, encodeFrame, frameReader } from './frame-channel.ts';
-import { markStep } from './grade-timing.ts';
+import { markStep, noteDuration, timingEnabled } from './grade-timing.ts';
 import type { ChildConfig } from './child-main.ts';
 
 /** How to start one child. */
@@ -45,12 +46,103 @@ export interface ChildSpawnOptions {
   server?: { serve(port: RedisPort): void };
 }
 
+/** The TypeScript-sources entry of a child (the build passes its bundle instead). */
+export const DEFAULT_CHILD_ENTRY = fileURLToPath(
+  new URL('../../bin/runner-child.mjs', import.meta.url),
+);
+/** Resident memory limit per child in MB, unless a pool says otherwise. */
+export const DEFAULT_MEMORY_MB = 512;
+/** Soft timeout per learner call in ms, unless a pool says otherwise. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 1000;
+
+/** What a pool starts each of its children with (runner-pool.ts's options, less its own). */
+export interface ChildPlan {
+  /** The folder that holds the `NN-slug` lesson folders. */
+  lessonsDir: string;
+  /** The child entry (bin/runner-child.mjs, or the CLI build's bundle). */
+  childEntry: string;
+  /** Node flags for the child before its entry. */
+  childExecArgv?: readonly string[];
+  /** Resident memory limit per child in MB (default DEFAULT_MEMORY_MB). */
+  memoryMb?: number;
+  /** Soft timeout per learner call in ms (default DEFAULT_CHECK_TIMEOUT_MS). */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * The spawn options of a child of `plan`, from `snapshotBlob` when given. The one place both a
+ * pool and prestart.ts get them from, so a prestarted child is exactly the child the pool would
+ * have started.
+ */
+export function childSpawnOptions(
+  plan: ChildPlan,
+  snapshotBlob?: string,
+  server?: ChildSpawnOptions['server'],
+): ChildSpawnOptions {
+  return {
+    entry: plan.childEntry,
+    ...(snapshotBlob !== undefined ? { snapshotBlob } : {}),
+    ...(plan.childExecArgv ? { execArgv: plan.childExecArgv } : {}),
+    config: {
+      lessonsDir: plan.lessonsDir,
+      checkTimeoutMs: plan.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+      server: Boolean(server),
+    },
+    memoryMb: plan.memoryMb ?? DEFAULT_MEMORY_MB,
+    ...(server ? { server } : {}),
+  };
+}
+
+/** A child started before its pool existed (prestart.ts), waiting to be taken by that pool. */
+export interface PrestartedChild {
+  /**
+   * The child's endpoint, once, when it was started with exactly `options`; otherwise (or when
+   * already taken) undefined, and a child started with other options is stopped.
+   */
+  take(options: ChildSpawnOptions): ChildEndpoint | undefined;
+  /** Stops the child unless a pool took it. */
+  discard(): void;
+  /** The child's pid. */
+  readonly pid: number | undefined;
+}
+
+/** What a child's spawn options say about it, as text: two children with equal keys are interchangeable. */
+function spawnKey(options: ChildSpawnOptions): string {
+  const { server, ...rest } = options;
+  return JSON.stringify({ ...rest, server: Boolean(server) });
+}
+
+/** Starts a child now, for a pool created later to take (see PrestartedChild). */
+export function prestartChild(options: ChildSpawnOptions): PrestartedChild {
+  const key = spawnKey(options);
+  let endpoint: ChildEndpoint | undefined = spawnChild(options);
+  const { pid } = endpoint;
+  return {
+    pid,
+    take(wanted) {
+      const taken = endpoint;
+      endpoint = undefined;
+      if (taken && spawnKey(wanted) !== key) {
+        taken.terminate();
+        return undefined;
+      }
+      return taken;
+    },
+    discard() {
+      endpoint?.terminate();
+      endpoint = undefined;
+    },
+  };
+}
+
 /** A WorkerEndpoint for one child, plus what tests want to see. */
 export interface ChildEndpoint extends WorkerEndpoint {
   /** The child's pid (of the process that runs node, after prlimit has exec'd it). */
   readonly pid: number | undefined;
 }
 
+/** Messages kept from a child that speaks before anyone listens (see spawnChild). */
+const EARLY_MESSAGES = 8;
 /** How often the watchdog reads the child's resident size. */
 const WATCHDOG_MS = 25;
 /** Bytes of the child's stderr kept, only to tell an OOM from another crash. */
@@ -98,6 +190,15 @@ function command(options: ChildSpawnOptions): [string, string[]] {
   ];
 }
 
+/** CPU time a process has used so far in ms (/proc/<pid>/schedstat), or undefined. */
+function cpuMsOf(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 function residentMb(pid: number): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'latin1');
@@ -126,6 +227,12 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
   let failure: EndpointFailure | undefined;
   let stderr = '';
 
+  // A prestarted child (prestart.ts) can speak before its pool listens: what it says until the
+  // first listener subscribes is kept and handed to that listener, so no `ready` is lost. A
+  // child has nothing to say then but `ready` or `fatal`, so only a few messages are kept.
+  const early: unknown[] = [];
+  let refused = false;
+
   const report = (f: EndpointFailure) => {
     if (stopped || failure) return;
     failure = f;
@@ -133,6 +240,10 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
   };
   const kill = () => {
     clearInterval(watchdog);
+    // CACHELAB_TIMING=1: the CPU the child used (Linux), as the child last stopped left it (a
+    // one-file grade has one child).
+    if (timingEnabled() && child.pid !== undefined && child.exitCode === null)
+      noteDuration('childCpu', cpuMsOf(child.pid));
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
 
@@ -148,7 +259,7 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
     'data',
     frameReader(BOUNDARY_LIMITS.frameBytes, {
       onFrame(text) {
-        if (stopped) return;
+        if (stopped || refused) return;
         if (text.startsWith('r')) {
           let value: unknown;
           try {
@@ -160,6 +271,16 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
           return;
         }
         const body = text.slice(1);
+        if (messageListeners.length === 0 && early.push(body) > EARLY_MESSAGES) {
+          early.length = 0;
+          refused = true;
+          report({
+            kind: 'violation',
+            message: 'The runner sent messages before it was asked anything, so it was stopped.',
+          });
+          kill();
+          return;
+        }
         for (const listener of messageListeners) listener(body);
       },
       onOversize(bytes) {
@@ -206,9 +327,11 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
     },
     onMessage(listener) {
       messageListeners.push(listener);
+      for (const body of early.splice(0)) listener(body);
     },
     onError(listener) {
       errorListeners.push(listener);
+      if (failure) listener(failure);
     },
     terminate() {
       stopped = true;

@@ -17,11 +17,16 @@ import 'chai';
 import RedisMock from 'ioredis-mock';
 import { startupSnapshot } from 'node:v8';
 // Runner and Redis modules that neither load SES nor harden anything as they evaluate: the
-// protocol's zod schemas, the boundary caps and the faithful Redis engine.
+// protocol's zod schemas, the boundary caps, the faithful Redis engine and the sandbox's ioredis
+// facade (which hardens its shared classes on first use, after lockdown; defining its ~900
+// command methods cost a child about 25 ms of start-up CPU when it evaluated after lockdown).
+// A module added here must not touch `harden` or `lockdown` at load: the snapshot build would
+// fail (tests/sandbox/runner-pool-snapshot.test.ts builds one).
 import '../runner/protocol.ts';
 import '../runner/boundary-caps.ts';
 import '../runner/transpile.ts';
 import '../runner/redis-backend.ts';
+import '../runner/sandbox-redis.ts';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pretranspile } from './load-checks.ts';
@@ -37,8 +42,9 @@ function main(): void {
 }
 
 /**
- * Transpiles the built-in course's checks (dist-cli/../lessons) into the snapshot. Each is still
- * checked against its file's size and mtime when a run loads it, and evaluated fresh then.
+ * Transpiles and compiles the built-in course's checks (dist-cli/../lessons) into the snapshot
+ * (load-checks.ts, pretranspile). Each is still checked against its file's size and mtime when a
+ * run loads it, and evaluated fresh then.
  */
 function pretranspileBuiltInCourse(): void {
   const lessons = path.resolve(path.dirname(path.resolve(process.argv[1] ?? '.')), '../lessons');

@@ -3,8 +3,9 @@
  * CACHELAB_TIMING=1 the CLI writes one line to stderr at exit, `cachelab-timing {...}`, with the
  * milliseconds since the process started at which each step was reached (main called, child
  * spawned, child ready, graded, reported, runners closed), and the child's own start-up from
- * its `ready` message (lockdown, runner modules and warm-up self-test, after Node's boot). Off
- * by default: a mark then costs one comparison.
+ * its `ready` message (lockdown, runner modules and warm-up self-test, after Node's boot), and the
+ * CPU time a runner child had used when it was stopped (`childCpu`; one file has one child). Off by default: a
+ * mark then costs one comparison.
  */
 
 const enabled = process.env.CACHELAB_TIMING === '1';
@@ -18,6 +19,11 @@ export function markStep(step: string): void {
 /** Records a duration measured elsewhere, e.g. the child's own start-up (its `ready` message). */
 export function noteDuration(name: string, ms: unknown): void {
   if (enabled && typeof ms === 'number') marks[name] = Math.round(ms * 10) / 10;
+}
+
+/** Whether CACHELAB_TIMING=1: lets a caller skip measuring what would not be recorded. */
+export function timingEnabled(): boolean {
+  return enabled;
 }
 
 /** Writes the marks to `stderr`, when CACHELAB_TIMING=1. */

@@ -4,12 +4,14 @@
  * loads only what grading needs. `main(args, io)` is what the bin calls and what tests call
  * in-process, with their own streams and working folder.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Lesson } from '../lessons/schema.ts';
+import type { PrestartedChild } from './child-endpoint.ts';
+import { CLI_OPTIONS } from './cli-options.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 import type { NodeRunner, NodeRunnerOptions } from './node-host.ts';
 import type { RunnerPool, RunnerPoolOptions } from './runner-pool.ts';
 import { markStep, writeTimings } from './grade-timing.ts';
@@ -37,19 +39,14 @@ export interface CliIo {
    * out a shared warm pool, so each test does not pay for starting children.
    */
   createPool?: (options: RunnerPoolOptions) => RunnerPool;
+  /**
+   * The runner child the bin started before this module loaded (prestart.ts), for a one-file
+   * `grade`; its pool takes it if it was started as the pool would start it, else it is stopped.
+   */
+  prestarted?: PrestartedChild;
 }
 
-/** The folder that holds this package (its package.json and `lessons/`), from the sources or the build. */
-export const PACKAGE_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
-
-function packageRoot(from: string): string {
-  // src/cli/ in the repository, dist-cli/ in the package: walk up to the package.json.
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'lessons')))
-      return dir;
-    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
-  }
-}
+export { PACKAGE_ROOT };
 
 export const HELP = `cachelab: an interactive Redis course, and its headless grader.
 
@@ -153,6 +150,15 @@ const EXIT_2_ERRORS = new Set(['UsageError', 'LessonError', 'RunnerError', 'Serv
 /** Runs the CLI with `args` (without `node` and the script) and resolves to the exit code. */
 export async function main(args: string[], io: CliIo = processIo): Promise<number> {
   markStep('main');
+  try {
+    return await dispatch(args, io);
+  } finally {
+    // A prestarted child no pool took (a usage error, another command) is not left running.
+    io.prestarted?.discard();
+  }
+}
+
+async function dispatch(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'cli') {
     const { runRedisCli } = await import('./redis-cli.ts');
@@ -187,24 +193,9 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
-const OPTIONS = {
-  lesson: { type: 'string' },
-  course: { type: 'string' },
-  json: { type: 'boolean' },
-  reporter: { type: 'string', multiple: true },
-  output: { type: 'string' },
-  jobs: { type: 'string' },
-  root: { type: 'string' },
-  timeout: { type: 'string' },
-  watch: { type: 'boolean' },
-  redis: { type: 'string' },
-  flush: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 function parse(args: string[]) {
   try {
-    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -235,15 +226,18 @@ function courseOf(values: Values, io: CliIo): string {
 async function poolFor(
   io: CliIo,
   root: string,
-  options: { size: number; hardTimeoutMs?: number; server?: NodeRunnerOptions['server'] },
+  options: {
+    size: number;
+    hardTimeoutMs?: number;
+    server?: NodeRunnerOptions['server'];
+    prestarted?: PrestartedChild;
+  },
 ): Promise<RunnerPool> {
-  const { resolveLessonsDir } = await import('./course-dir.ts');
-  const { builtChildEntry } = await import('./child-entry.ts');
-  const childEntry = builtChildEntry();
+  const { poolPlan } = await import('./pool-plan.ts');
+  const { lessonsDir, childEntry, snapshot } = poolPlan(root);
   const create = io.createPool ?? (await import('./runner-pool.ts')).createRunnerPool;
-  const snapshot = childEntry ? await snapshotOf(childEntry) : undefined;
   const pool = create({
-    lessonsDir: resolveLessonsDir(root),
+    lessonsDir,
     size: options.size,
     ...(options.hardTimeoutMs !== undefined ? { hardTimeoutMs: options.hardTimeoutMs } : {}),
     ...(options.server ? { server: options.server } : {}),
@@ -251,6 +245,7 @@ async function poolFor(
     ...(snapshot?.blob
       ? { childSnapshot: { blob: snapshot.blob, onRejected: (blob) => snapshot.reject(blob) } }
       : {}),
+    ...(options.prestarted ? { prestarted: options.prestarted } : {}),
   });
   if (!snapshot || snapshot.blob) return pool;
   return {
@@ -261,14 +256,6 @@ async function poolFor(
       snapshot.buildInBackground();
     },
   };
-}
-
-/** The built child's startup snapshot (child-snapshot-cache.ts), for children of the default memory limit. */
-async function snapshotOf(childEntry: string) {
-  const { childSnapshot } = await import('./child-snapshot-cache.ts');
-  const { heapMbFor } = await import('./child-endpoint.ts');
-  const { DEFAULT_MEMORY_MB } = await import('./runner-pool.ts');
-  return childSnapshot(path.dirname(childEntry), heapMbFor(DEFAULT_MEMORY_MB));
 }
 
 /** One runner for `verify`: runs go one at a time, in order. */
@@ -304,7 +291,7 @@ async function grade(args: string[], io: CliIo): Promise<number> {
   // and reads the file. If the command is refused after all, the runner is closed unused.
   let early =
     positionals.length === 1 && isFile(path.resolve(cwd, positionals[0]!))
-      ? poolFor(io, courseDir, { size: 1, hardTimeoutMs })
+      ? poolFor(io, courseDir, { size: 1, hardTimeoutMs, prestarted: io.prestarted })
       : undefined;
   // Spawned before the grader's own modules load, so they load while the child boots (a
   // failure to start surfaces where the grader waits for it).

@@ -7,11 +7,16 @@
  * memory, crash or violation (or left work pending), and after `maxRunsPerChild` runs, so no
  * child accumulates state for long.
  */
-import { fileURLToPath } from 'node:url';
 import type { RedisPort } from '../runner/protocol.ts';
 import type { CheckResult, RunReport } from '../runner/report.ts';
 import { RunnerUnavailableError, Supervisor } from '../runner/supervisor.ts';
-import { spawnChild } from './child-endpoint.ts';
+import {
+  childSpawnOptions,
+  DEFAULT_CHILD_ENTRY,
+  DEFAULT_MEMORY_MB,
+  spawnChild,
+  type PrestartedChild,
+} from './child-endpoint.ts';
 
 /** Options for `createRunnerPool`. */
 export interface RunnerPoolOptions {
@@ -43,6 +48,11 @@ export interface RunnerPoolOptions {
   childSnapshot?: { blob: string; onRejected?(blob: string): void };
   /** `verify --redis`: the host's server connections; each child's Redis traffic goes there. */
   server?: { serve(port: RedisPort): void };
+  /**
+   * A child already started (prestart.ts): the first member is that child when it was started
+   * with exactly the options this pool would use, else it is stopped and a child is started.
+   */
+  prestarted?: PrestartedChild;
 }
 
 /** A running pool. */
@@ -67,13 +77,9 @@ export class RunnerError extends Error {
   }
 }
 
-/** Resident memory limit per child in MB, unless `memoryMb` says otherwise. */
-export const DEFAULT_MEMORY_MB = 512;
+export { DEFAULT_MEMORY_MB };
 
-/** The TypeScript-sources entry of a child. */
-export const DEFAULT_CHILD_ENTRY = fileURLToPath(
-  new URL('../../bin/runner-child.mjs', import.meta.url),
-);
+export { DEFAULT_CHILD_ENTRY };
 
 interface Member {
   supervisor: Supervisor;
@@ -96,20 +102,24 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   let firstReady: Promise<number> | undefined;
   let snapshot = options.childSnapshot;
 
+  let prestarted = options.prestarted;
+
   const startMember = (): Member => {
     const fromSnapshot = snapshot;
-    const endpoint = spawnChild({
-      entry: options.childEntry ?? DEFAULT_CHILD_ENTRY,
-      ...(fromSnapshot ? { snapshotBlob: fromSnapshot.blob } : {}),
-      execArgv: options.childExecArgv,
-      config: {
+    const spawnOptions = childSpawnOptions(
+      {
         lessonsDir: options.lessonsDir,
-        checkTimeoutMs: options.checkTimeoutMs ?? 1000,
-        server: Boolean(options.server),
+        childEntry: options.childEntry ?? DEFAULT_CHILD_ENTRY,
+        ...(options.childExecArgv ? { childExecArgv: options.childExecArgv } : {}),
+        memoryMb,
+        ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
       },
-      memoryMb,
-      server: options.server,
-    });
+      fromSnapshot?.blob,
+      options.server,
+    );
+    const early = prestarted?.take(spawnOptions);
+    prestarted = undefined;
+    const endpoint = early ?? spawnChild(spawnOptions);
     const supervisor = new Supervisor(endpoint, {
       startupTimeoutMs: options.startupTimeoutMs ?? 60_000,
       hardTimeoutMs,
@@ -249,6 +259,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     },
     async close() {
       closed = true;
+      prestarted?.discard();
       for (const w of waiting.splice(0)) w(undefined as unknown as Member);
       for (const member of [...members]) member.supervisor.terminate();
       members.clear();

@@ -2,7 +2,7 @@
  * The Monaco editor, configured for cachelab. Loaded only through LazyCodeEditor's `import()`,
  * because it pulls in monaco-setup (and Monaco itself).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Editor, type OnMount } from '@monaco-editor/react';
 import type * as MonacoApi from 'monaco-editor';
 import { CodePreview } from './CodePreview.tsx';
@@ -92,6 +92,35 @@ export default function CodeEditor({
     editor.focus();
   }, [mounted, reveal]);
 
+  // One object per accessible name: the wrapper hands a new options object to Monaco's
+  // `updateOptions` on every render, which re-validated every option of the editor on each run.
+  const options = useMemo<MonacoApi.editor.IStandaloneEditorConstructionOptions>(
+    () => ({
+      ariaLabel,
+      accessibilitySupport: 'auto',
+      minimap: { enabled: false },
+      fontSize: 14,
+      lineHeight: 19,
+      fontFamily:
+        "'JetBrains Mono Variable', ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+      tabSize: 2,
+      scrollBeyondLastLine: false,
+      automaticLayout: true,
+      fixedOverflowWidgets: true,
+      renderLineHighlight: 'line',
+      // Lesson files are short; a slim gutter leaves room for code on a phone.
+      lineNumbersMinChars: 3,
+      lineDecorationsWidth: 8,
+      glyphMargin: false,
+      folding: false,
+      // The sticky scroll header is a focus stop of its own inside the editor, so Tab with
+      // Ctrl+M on would land there instead of leaving; lesson files are short enough without.
+      stickyScroll: { enabled: false },
+      wordWrap: 'off',
+    }),
+    [ariaLabel],
+  );
+
   return (
     <Editor
       path={path}
@@ -102,29 +131,7 @@ export default function CodeEditor({
       onMount={handleMount}
       // Monaco starts a frame or two after its chunk arrives; the code stays on screen meanwhile.
       loading={<CodePreview value={value} ariaLabel={ariaLabel} />}
-      options={{
-        ariaLabel,
-        accessibilitySupport: 'auto',
-        minimap: { enabled: false },
-        fontSize: 14,
-        lineHeight: 19,
-        fontFamily:
-          "'JetBrains Mono Variable', ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
-        tabSize: 2,
-        scrollBeyondLastLine: false,
-        automaticLayout: true,
-        fixedOverflowWidgets: true,
-        renderLineHighlight: 'line',
-        // Lesson files are short; a slim gutter leaves room for code on a phone.
-        lineNumbersMinChars: 3,
-        lineDecorationsWidth: 8,
-        glyphMargin: false,
-        folding: false,
-        // The sticky scroll header is a focus stop of its own inside the editor, so Tab with
-        // Ctrl+M on would land there instead of leaving; lesson files are short enough without.
-        stickyScroll: { enabled: false },
-        wordWrap: 'off',
-      }}
+      options={options}
     />
   );
 }

@@ -37,12 +37,27 @@ export function applyTheme(theme: Theme = currentTheme()): void {
   document.documentElement.style.colorScheme = theme;
 }
 
+/**
+ * The theme as last read, while anything is subscribed: every change then arrives through
+ * `notify`. Reading it afresh (storage and a media query) on each render cost the workspace's
+ * run render about 0.3 ms in a trace.
+ */
+let cachedTheme: Theme | undefined;
+
+function themeSnapshot(): Theme {
+  if (listeners.size === 0) return currentTheme();
+  cachedTheme ??= currentTheme();
+  return cachedTheme;
+}
+
 function notify() {
+  cachedTheme = undefined;
   applyTheme();
   for (const listener of listeners) listener();
 }
 
 function subscribe(listener: () => void) {
+  cachedTheme = undefined;
   listeners.add(listener);
   const media = typeof window.matchMedia === 'function' ? window.matchMedia(DARK_QUERY) : null;
   const onStorage = (event: StorageEvent) => {
@@ -51,6 +66,7 @@ function subscribe(listener: () => void) {
   media?.addEventListener('change', notify);
   window.addEventListener('storage', onStorage);
   return () => {
+    cachedTheme = undefined;
     listeners.delete(listener);
     media?.removeEventListener('change', notify);
     window.removeEventListener('storage', onStorage);
@@ -59,7 +75,7 @@ function subscribe(listener: () => void) {
 
 /** The current theme and a toggle that remembers the choice across visits (and syncs other tabs). */
 export function useTheme(): { theme: Theme; toggle: () => void } {
-  const theme = useSyncExternalStore(subscribe, currentTheme, () => 'light' as Theme);
+  const theme = useSyncExternalStore(subscribe, themeSnapshot, () => 'light' as Theme);
   // Applies the theme in effect, not the rendered one: while a prerendered page hydrates, React
   // renders the server's 'light', and applying that would flash a dark learner's page light.
   useEffect(() => applyTheme(), [theme]);

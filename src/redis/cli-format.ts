@@ -75,7 +75,9 @@ export function quoteBytes(value: RedisString): string {
 
 /** A reply as redis-cli prints it, without the final newline. */
 export function formatReply(reply: Reply): string {
-  return format(reply, '').replace(/\n$/, '');
+  const text = format(reply, '');
+  // Not a /\n$/ regex: that scans a long reply from every position.
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
 function format(reply: Reply, prefix: string): string {

@@ -83,6 +83,15 @@ const PUSH_EVENTS = new Set([
 
 /** ioredis's argument handling: objects/Maps for HSET/HMSET/MSET/MSETNX, one-level flatten, toArg. */
 export function normalizeArgs(name: string, input: unknown[]): Arg[] {
+  // Most commands arrive as strings only (the sandbox facade has normalized them already), and
+  // then there is nothing to flatten or convert: this path is most of every command's cost.
+  let allStrings = true;
+  for (let i = 0; i < input.length; i++)
+    if (typeof input[i] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  if (allStrings) return input.slice() as string[];
   let args = input;
   const asPairs = (v: unknown): unknown[] | null =>
     v instanceof Map

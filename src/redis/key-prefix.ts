@@ -18,7 +18,7 @@ function withPrefix(prefix: string, key: Arg): Arg {
 
 /** The arguments (without the command name) with `prefix` added to every key, as ioredis sends them. */
 export function prefixKeys(name: string, args: readonly Arg[], prefix: string): Arg[] {
-  const out = [...args];
+  const out = args.slice();
   if (!prefix || !exists(name, { caseInsensitive: true })) return out;
   let indexes: number[];
   try {

@@ -8,6 +8,7 @@
  * 20,000 PINGs. The trace is capped per entry, per check and per run here, at the source.
  */
 import type { CommandLog, LoggedCommand } from './checks-api.ts';
+import { hardenFresh } from './harden-fresh.ts';
 import { BOUNDARY_LIMITS } from './limits.ts';
 import type { TraceEntry } from './report.ts';
 import { formatClientReply } from '../redis/cli-format.ts';
@@ -122,7 +123,7 @@ export class CommandRecorder {
   }
 
   /** The check-facing, read-only view of the log; it throws once the log overflowed. */
-  readonly log: CommandLog = harden({
+  readonly log: CommandLog = hardenFresh({
     all: () => this.readable().map((e) => ({ name: e.name, args: [...e.args] })),
     names: () => this.readable().map((e) => e.name),
     only: (name: string) =>

@@ -2,6 +2,7 @@
  * The learner's `console`: every call is formatted with the safe inspector and appended to one
  * capped text buffer, which becomes `RunReport.console`.
  */
+import { hardenFresh } from './harden-fresh.ts';
 import { formatArgs, inspect } from './inspect.ts';
 
 /** Default cap on captured console output, in characters. */
@@ -81,7 +82,7 @@ export function createConsoleCapture(limit = CONSOLE_LIMIT): ConsoleCapture {
   methods.groupCollapsed = methods.group;
 
   return {
-    console: harden(methods),
+    console: hardenFresh(methods),
     note: write,
     text: () => out,
   };

@@ -3,6 +3,7 @@
  * everything it receives is a fresh plain copy, so it cannot change what the check compares.
  */
 import type { Clock, FakeDb, FakeDbCall, FakeDbOptions } from './checks-api.ts';
+import { hardenFresh } from './harden-fresh.ts';
 import { plainCopy } from './plain-copy.ts';
 
 const BUILT_IN = ['get', 'set', 'delete'] as const;
@@ -51,7 +52,7 @@ export function createFakeDb(
   }
 
   return {
-    api: harden(api),
+    api: hardenFresh(api),
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
     rows,

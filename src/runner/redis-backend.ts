@@ -89,8 +89,8 @@ export function mockBackend(RedisMock: RedisMockConstructor): RedisBackend {
   const createPair = () => {
     const name = `cachelab-store-${++created}`;
     return {
-      host: new RedisMock({ host: name }) as RawRedis,
-      learnerMock: new RedisMock({ host: name }) as RawRedis,
+      host: unwatched(new RedisMock({ host: name }) as RawRedis),
+      learnerMock: unwatched(new RedisMock({ host: name }) as RawRedis),
     };
   };
   return {
@@ -116,10 +116,9 @@ export function mockBackend(RedisMock: RedisMockConstructor): RedisBackend {
         observer = undefined;
         timers.cancelAll();
         engine.reset();
-        // FLUSHALL through a fresh connection empties every database the learner SELECTed
-        // (the mock's own flushall only empties database 0).
-        engine.execute(engine.connect(), ['FLUSHALL']);
-        await (host.flushall as () => Promise<unknown>).call(host);
+        // Empties every database the learner SELECTed (the mock's own flushall only empties
+        // database 0); database 0's data is the one `host` shares, so it is empty too.
+        engine.flushAll();
       };
       return {
         // The checks' own client answers like Redis 7 too (HGETALL on a string is WRONGTYPE,
@@ -153,8 +152,22 @@ function storeOf(mock: RawRedis, RedisMock: RedisMockConstructor, db: number): F
   if (db === 0) return mock as unknown as FidelityStore;
   const { host, port } = (mock.options ?? {}) as { host: string; port?: number };
   // `data` is left out of the options: it would re-seed the sibling.
-  const Ctor = RedisMock as unknown as new (options: object) => FidelityStore;
-  return new Ctor({ host, port, db, lazyConnect: true });
+  const Ctor = RedisMock as unknown as new (options: object) => RawRedis;
+  return unwatched(new Ctor({ host, port, db, lazyConnect: true })) as unknown as FidelityStore;
+}
+
+/**
+ * Stops a mock from hearing about every write to its store. ioredis-mock does so for its own
+ * WATCH, which the sandbox never uses (the fidelity engine keeps WATCH itself); its listener
+ * cost about 3 % of a many-key run, and a sibling mock made per check kept its listener for good.
+ */
+function unwatched(mock: RawRedis): RawRedis {
+  const events = (mock.context as { modifiedKeyEvents?: { off?: unknown } } | undefined)
+    ?.modifiedKeyEvents;
+  const listener = mock._signalModifiedKey;
+  if (events && typeof events.off === 'function' && typeof listener === 'function')
+    Reflect.apply(events.off, events, ['modified', listener]);
+  return mock;
 }
 
 /** Puts a pooled ioredis-mock client back in its just-created state (data aside). */
@@ -208,8 +221,10 @@ function mockType(value: unknown): string {
   return 'hash';
 }
 
+const decoder = new TextDecoder();
+
 function text(value: unknown): string {
-  return value instanceof Uint8Array ? new TextDecoder().decode(value) : String(value);
+  return value instanceof Uint8Array ? decoder.decode(value) : String(value);
 }
 
 function previewOf(value: unknown): string {
@@ -217,7 +232,12 @@ function previewOf(value: unknown): string {
     return `[${streamEntries(value)
       .map(([id, fields]) => `${id}: {${fields.map((f) => JSON.stringify(text(f))).join(', ')}}`)
       .join(', ')}]`;
-  if (typeof value === 'string' || value instanceof Uint8Array) return JSON.stringify(text(value));
+  if (typeof value === 'string' || value instanceof Uint8Array) {
+    // Only the start is shown, so only the start is quoted: every character quotes to at least
+    // one, so PREVIEW_LIMIT characters quote to more than clip() keeps, and the same ones.
+    const whole = text(value);
+    return JSON.stringify(whole.length > PREVIEW_LIMIT ? whole.slice(0, PREVIEW_LIMIT) : whole);
+  }
   if (value instanceof Set) return `{${[...value].map((v) => JSON.stringify(text(v))).join(', ')}}`;
   if (value instanceof Map) {
     const members = [...value.values()] as { value: unknown; score: number }[];

@@ -7,8 +7,9 @@
  * Hard limits (a whole-run timeout, memory) are the host's too: only terminating the worker
  * stops a `while (true) {}`.
  *
- * Nothing outlives a check. Every check gets a fresh evaluation of the learner's module (its
- * own Compartment), a fresh store, recorder, clock, fake databases and context; when the check
+ * Nothing outlives a check. Every check gets a fresh evaluation of the learner's module (its body
+ * run afresh, with its own timers and `ioredis` module, in the realm's compartment, whose global
+ * object is frozen: sandbox.ts), a fresh store, recorder, clock, fake databases and context; when the check
  * ends (passed, failed or timed out) all of them are revoked: the module's timers are cancelled
  * and refused, its Redis clients and the check's `client`, `redis`, `clock`, `learner` and fake
  * databases throw, and a store whose check timed out is never reused. A revoked handle that is
@@ -23,11 +24,10 @@ import { createDeadlines, type Deadlines } from './deadlines.ts';
 import { createFakeDb } from './fake-db.ts';
 import { asAssertion, formatAssertion } from './failure-format.ts';
 import { realmClock, type RealmClock } from './harden.ts';
+import { hardenFresh } from './harden-fresh.ts';
 import { compileLearnerModule, type LearnerInstance } from './learner-module.ts';
 import { CheckFailure, createLearnerProxy } from './learner-proxy.ts';
-import { BOUNDARY_LIMITS } from './limits.ts';
 import { clampCheckResult } from './boundary-caps.ts';
-import { checkResultSchema } from './protocol.ts';
 import type { RedisBackend, Store } from './redis-backend.ts';
 import type { KeyspaceSnapshot } from './keyspace-snapshot.ts';
 import type { CheckResult, RunError, RunReport } from './report.ts';
@@ -93,7 +93,13 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
   const capture = createConsoleCapture();
   // Raw keys of the final check's store, for the in-page console to start from.
   let snapshot: KeyspaceSnapshot | undefined;
-  const finish = (checks: CheckResult[], error?: RunError): RunReport => ({
+  // Ends the run's loan of the realm's compartment (its console stops writing into `capture`).
+  const loan: { close?: () => void } = {};
+  const finish = (checks: CheckResult[], error?: RunError): RunReport => {
+    loan.close?.();
+    return report(checks, error);
+  };
+  const report = (checks: CheckResult[], error?: RunError): RunReport => ({
     lesson: input.lesson,
     passed: !error && checks.length > 0 && checks.every((c) => c.passed),
     checks,
@@ -117,6 +123,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
     onStale,
   });
   if (!module.ok) return finish([], module.error);
+  loan.close = module.close;
   const load = module.load;
 
   // The first evaluation finds load errors before any check runs; it then serves the first
@@ -270,7 +277,7 @@ type AnyContext = CheckContext<Record<string, unknown>>;
 function createContext(o: ContextOptions): AnyContext {
   const { life, revoked, fakeDbApis } = o;
   const checkClock = createCheckClock(o.clock, o.backend, o.store.host);
-  const clock: Clock = harden({
+  const clock: Clock = hardenFresh({
     now: () => {
       if (!life.live) revoked('ctx.clock', false)();
       return checkClock.now();
@@ -307,63 +314,55 @@ function createContext(o: ContextOptions): AnyContext {
  * `ctx.redis` for one check: the check's own client, refusing every call once the check is
  * over, so a check abandoned by its timeout cannot write into a later check's store.
  */
-function revocable(client: object, life: CheckLife): object {
+function revocable(
+  client: object,
+  life: CheckLife,
+  proxies: WeakMap<object, object> = new WeakMap(),
+): object {
+  // One proxy per object and one wrapper per method, for the check's lifetime: a check that
+  // seeds 1,200 keys through a pipeline (`batch.set(...)` returns the pipeline) made a proxy and
+  // a closure per call, a fifth of a cold run of lesson 3.
+  const known = proxies.get(client);
+  if (known) return known;
   const closed = () => {
     throw new Error('ctx.redis belongs to a check that is over');
   };
-  return new Proxy(client, {
+  const wrappers = new Map<PropertyKey, { value: object; wrapper: unknown }>();
+  const proxy = new Proxy(client, {
     get(target, key) {
       if (!life.live) closed();
       const value: unknown = Reflect.get(target, key, target);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
+      const cached = wrappers.get(key);
+      if (cached?.value === value) return cached.wrapper;
+      const wrapper = (...args: unknown[]) => {
         if (!life.live) closed();
         const out: unknown = Reflect.apply(value, target, args);
         return typeof out === 'object' &&
           out !== null &&
           typeof (out as { then?: unknown }).then !== 'function'
-          ? revocable(out, life)
+          ? revocable(out, life, proxies)
           : out;
       };
+      wrappers.set(key, { value, wrapper });
+      return wrapper;
     },
   });
+  proxies.set(client, proxy);
+  return proxy;
 }
 
-/** A result the report can carry; one that fails validation marks only this check. */
+/**
+ * A result the report can carry: long keys, arguments and previews cut to the boundary caps (and
+ * marked), never refused. Decision: no zod parse here. `clampCheckResult` builds every field
+ * afresh from a clipped string, a finite number or a positive integer, so its output meets
+ * `checkResultSchema` by construction (tests/runner/result-clamp-schema.test.ts tries hostile
+ * values); parsing it again cost about 8 % of a warm run. The schema is still enforced where the
+ * result crosses a boundary: the worker loop parses every message it posts (a check that fails
+ * is posted as failed on its own) and the host parses every message it receives.
+ */
 function validResult(unclamped: CheckResult): CheckResult {
-  // Long keys, arguments and previews are cut to the boundary caps (and marked), not refused.
-  const result = clampCheckResult(unclamped);
-  const clamped: CheckResult = {
-    ...result,
-    ...(result.message !== undefined ? { message: clipMessage(result.message) } : {}),
-    durationMs: finiteOr(result.durationMs, 0),
-    ...(result.clockAdvancedMs !== undefined
-      ? { clockAdvancedMs: finiteOr(result.clockAdvancedMs, 0) }
-      : {}),
-  };
-  if (!isPosition(clamped.line)) delete clamped.line;
-  if (!isPosition(clamped.column) || clamped.line === undefined) delete clamped.column;
-  if (checkResultSchema.safeParse(clamped).success) return clamped;
-  return {
-    name: clipMessage(result.name),
-    passed: false,
-    message:
-      'The runner could not report this check: something your code produced could not be shown (an invalid value in the result)',
-    durationMs: clamped.durationMs,
-  };
-}
-
-function isPosition(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
-}
-
-function finiteOr(value: number, fallback: number): number {
-  return Number.isFinite(value) ? Math.min(Math.max(value, 0), Number.MAX_SAFE_INTEGER) : fallback;
-}
-
-function clipMessage(text: string): string {
-  const max = BOUNDARY_LIMITS.messageChars;
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return clampCheckResult(unclamped);
 }
 
 function failureOf(error: unknown): Pick<CheckResult, 'passed' | 'message' | 'line' | 'column'> {

@@ -22,6 +22,7 @@ import {
 } from '../redis/scan-stream.ts';
 import type { Arg } from '../redis/fidelity/types.ts';
 import { prefixKeys } from '../redis/key-prefix.ts';
+import { hardenFresh, hardenShape } from './harden-fresh.ts';
 
 /** The subset of an ioredis(-mock) client the facade drives. */
 export type RawRedis = Record<string, unknown>;
@@ -157,6 +158,11 @@ function callBack(
   }
 }
 
+/** `getBuffer` → `get`: the command a `…Buffer` method sends. */
+function withoutBuffer(method: string): string {
+  return method.endsWith('Buffer') ? method.slice(0, -6) : method;
+}
+
 /**
  * Sends one command through a binding: arguments stringified once, recorded, callback-style
  * supported. `method` is a facade method name (a command, its `…Buffer` twin, `call` or
@@ -172,11 +178,12 @@ function issue(
   let name: string;
   let argv: Arg[];
   try {
-    const args = [...rawArgs];
+    // slice, not spread: after lockdown an array spread takes V8's slow path.
+    const args = rawArgs.slice();
     if (typeof args[args.length - 1] === 'function')
       callback = args.pop() as (err: unknown, res?: unknown) => void;
     const viaCall = method === 'call' || method === 'callBuffer';
-    name = viaCall ? commandName(args.shift()) : method.replace(/Buffer$/, '');
+    name = viaCall ? commandName(args.shift()) : withoutBuffer(method);
     argv = prefixKeys(name, wireArgs(name, args), keyPrefix);
   } catch (error) {
     return Promise.reject(error);
@@ -239,7 +246,7 @@ function queued(method: string, rawArgs: readonly unknown[], keyPrefix: string):
     typeof args[args.length - 1] === 'function'
       ? (args.pop() as (err: unknown, res?: unknown) => void)
       : undefined;
-  const name = method === 'call' ? commandName(args.shift()) : method.replace(/Buffer$/, '');
+  const name = method === 'call' ? commandName(args.shift()) : withoutBuffer(method);
   if (PIPELINE_CONTROL.has(name.toLowerCase()))
     throw new TypeError(
       `${name.toUpperCase()} cannot be queued inside a pipeline or transaction: call .exec() or .discard() on it instead`,
@@ -264,7 +271,7 @@ class SandboxPipeline {
       queue.push(queued(method.endsWith('buffer') ? `${base}Buffer` : base, args, keyPrefix));
     }
     pipelineState.set(this, { target, queue, transaction, keyPrefix });
-    harden(this);
+    hardenFresh(this);
   }
 
   /** Runs the queued commands; resolves to ioredis's `[error, reply][]`. */
@@ -414,7 +421,8 @@ export class SandboxRedis {
     facadeState.set(this, resolve);
     if (keyPrefix) keyPrefixes.set(this, keyPrefix);
     Object.defineProperty(this, 'status', { value: 'ready', enumerable: true });
-    harden(this);
+    // A frozen object over the shared, hardened prototype; a learner's subclass gets `harden`.
+    hardenFresh(this);
   }
 
   /** Sends any command by name, as ioredis's `redis.call('SET', 'k', 'v')`. */
@@ -558,6 +566,7 @@ for (const alias of ['addListener', 'removeListener'] as const) {
 
 /** A facade bound to one resolver (used for `ctx.client` and `duplicate()`). */
 export function clientWithResolver(resolve: BindingResolver): SandboxRedis {
+  hardenSharedOnce();
   pendingResolver = resolve;
   try {
     return new SandboxRedis();
@@ -590,22 +599,28 @@ export function isSandboxClient(value: unknown): boolean {
  * `instanceof Redis` holds for every sandbox client.
  */
 export function createIoredisModule(resolve: BindingResolver): object {
-  if (!sharedHardened) {
-    // What every evaluation shares is hardened once; `harden` costs tens of µs per object,
-    // and a run makes one module per check.
-    harden([SandboxRedis, SandboxPipeline, ReplyError, RedisError, hasInstance]);
-    sharedHardened = true;
-  }
-  const Redis = class Redis extends SandboxRedis {
-    constructor(...options: unknown[]) {
-      pendingResolver = resolve;
-      super(...options);
+  hardenSharedOnce();
+  // Decision: per evaluation only a constructor function and the module record are new; the
+  // prototype every facade uses is SandboxRedis's, hardened once per realm. A class per
+  // evaluation (what this was) cost about 9 µs to define and freeze, per check. Nothing per-check
+  // lives in the shared parts: a facade's binding is in `facadeState`, keyed by the facade, and
+  // the resolver is closed over here, so the shared prototype cannot carry a client, a store or a
+  // binding from one check to the next (tests/runner/shared-facade-isolation.test.ts).
+  const Redis = function Redis(...options: unknown[]): SandboxRedis {
+    if (new.target === undefined)
+      throw new TypeError("Class constructor Redis cannot be invoked without 'new'");
+    pendingResolver = resolve;
+    try {
+      // `new.target` keeps a learner's `class Cache extends Redis` working as with a class.
+      return Reflect.construct(SandboxRedis, options, new.target) as SandboxRedis;
+    } finally {
+      pendingResolver = undefined;
     }
   };
+  Redis.prototype = SandboxRedis.prototype;
   Object.defineProperty(Redis, Symbol.hasInstance, { value: hasInstance });
-  // Redis's own parts are all new here; everything they lead to is hardened above, so freezing
-  // them is what harden would do, at a fraction of the cost.
-  Object.freeze(Redis.prototype);
+  // Redis's own parts are all new here (its prototype is the shared, hardened one), so freezing
+  // it is what harden would do, at a fraction of the cost.
   Object.freeze(Redis);
   // ReplyError is the class the fidelity layer rejects with, so `err instanceof ReplyError` holds.
   return Object.freeze({
@@ -618,6 +633,15 @@ export function createIoredisModule(resolve: BindingResolver): object {
 }
 
 let sharedHardened = false;
+
+/** Hardens what every evaluation and facade shares, once per realm. */
+function hardenSharedOnce(): void {
+  if (sharedHardened) return;
+  harden([ReplyError, RedisError, hasInstance]);
+  hardenShape(SandboxRedis);
+  hardenShape(SandboxPipeline);
+  sharedHardened = true;
+}
 
 /** `client instanceof Redis` holds for every sandbox client, whichever evaluation made it. */
 const hasInstance = { [Symbol.hasInstance]: (value: unknown) => isSandboxClient(value) }[

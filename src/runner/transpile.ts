@@ -11,10 +11,12 @@ export const LEARNER_FILE = 'learner.ts';
 /**
  * Opens the CommonJS wrapper. It shares line 1 with the learner's first line, so no line moves.
  * The timer functions come in as parameters (sandbox.ts's TIMER_NAMES, same order), because each
- * evaluation of the module has its own.
+ * evaluation of the module has its own; so does `console`, the run's capture, so that code of an
+ * earlier run that is somehow still running writes into its own run's output, never into the
+ * run in progress (the compartment, and its global `console`, serve every run of the realm).
  */
 export const WRAPPER_HEAD =
-  '(function (require, exports, module, setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask) {';
+  '(function (require, exports, module, setTimeout, setInterval, clearTimeout, clearInterval, queueMicrotask, console) {';
 
 /** The result of transpiling: evaluable source, or a compile error with its position. */
 export type TranspileResult =

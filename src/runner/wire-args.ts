@@ -38,7 +38,7 @@ export function commandName(value: unknown): string {
 export function wireArgs(name: string, args: readonly unknown[]): Arg[] {
   // The exact name, as ioredis keys its argument transformers: call("HSET", k, obj) does not
   // flatten obj, hset(k, obj) does.
-  return normalizeArgs(name, [...args]).map((arg) =>
+  return normalizeArgs(name, args.slice()).map((arg) =>
     typeof arg === 'string' ? arg : fromBytes(copyBytes(arg)),
   );
 }

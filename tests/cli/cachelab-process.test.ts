@@ -15,12 +15,12 @@ import { repoRoot, runCachelab, runCachelabIn } from '../helpers/run-cachelab.ts
 const scratch = mkdtempSync(path.join(tmpdir(), 'cachelab-process-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe('the cachelab bin', () => {
+describe.concurrent('the cachelab bin', () => {
   test('--help exits 0; an unknown command exits 2 with the message on stderr', async () => {
-    const help = await runCachelab('--help');
+    // Two processes at once: each spends its time starting Node and the TypeScript hooks.
+    const [help, bad] = await Promise.all([runCachelab('--help'), runCachelab('frobnicate')]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^cachelab: an interactive Redis course/);
-    const bad = await runCachelab('frobnicate');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('cachelab: unknown command "frobnicate". Run cachelab --help.\n');
   }, 60_000);

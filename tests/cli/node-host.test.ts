@@ -3,10 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createNodeRunner, type NodeRunner } from '../../src/cli/node-host.ts';
+import { CORRECT_SAVE, saveUserDoes } from '../helpers/lesson1-sources.ts';
 import { runnerChildEntry } from '../helpers/runner-child-bundle.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LESSON = 'key-value-basics';
+// Not shorter: the console flood below needs room on a loaded machine (measured: at 1.5 s it
+// timed out at load 12).
 const HARD_TIMEOUT_MS = 2500;
 
 let runner: NodeRunner;
@@ -27,23 +30,6 @@ afterAll(async () => {
   await runner?.close();
 });
 
-/** Learner code for lesson 1 whose saveUser runs `body`; the other exports are correct. */
-function saveUserDoes(body: string): string {
-  return `import type { Redis } from 'ioredis';
-export async function saveUser(redis: Redis, user: any) { ${body} }
-export async function loadUser(redis: Redis, id: number) { const raw = await redis.get('user:' + id); return raw === null ? null : JSON.parse(raw); }
-export async function deleteUser(redis: Redis, id: number) { return (await redis.del('user:' + id)) > 0; }
-export async function getPopularPosts(redis: Redis, db: any) {
-  const hit = await redis.get('popular_posts');
-  if (hit !== null) return JSON.parse(hit);
-  const posts = await db.fetchPopularPosts();
-  await redis.set('popular_posts', JSON.stringify(posts));
-  return posts;
-}
-`;
-}
-const CORRECT_SAVE = "await redis.set('user:' + user.id, JSON.stringify(user));";
-
 async function expectHealthy(): Promise<void> {
   const report = await runner.run(LESSON, saveUserDoes(CORRECT_SAVE));
   expect(report.passed).toBe(true);
@@ -54,36 +40,19 @@ describe('the Node host under adversarial learner code', () => {
     await expectHealthy();
   });
 
-  test.each([
-    ['a sync endless loop while loading', 'while (true) {}\nexport {};'],
-    ['a sync endless loop in a check', saveUserDoes('while (true) {}')],
-    ['an async endless loop', saveUserDoes('for (;;) await null;')],
-    ['catastrophic regex backtracking', saveUserDoes("/^(a+)+$/.test('a'.repeat(40) + 'b');")],
-  ])(
-    '%s ends as a timeout and the runner recovers',
-    async (_name, source) => {
-      const started = performance.now();
-      const report = await runner.run(LESSON, source);
-      expect(report.error?.kind).toBe('timeout');
-      expect(report.error?.message).toMatch(/did not finish within 2.5 s/);
-      expect(report.passed).toBe(false);
-      // The hard timeout plus, at worst, a replacement child's start-up on a loaded machine.
-      expect(performance.now() - started).toBeLessThan(30_000);
-      await expectHealthy();
-    },
-    90_000,
-  );
-
-  test('a timeout keeps the results of checks that finished before it', async () => {
-    const source = saveUserDoes(CORRECT_SAVE).replace(
-      'export async function getPopularPosts(redis: Redis, db: any) {',
-      'export async function getPopularPosts(redis: Redis, db: any) {\n  while (true) {}',
-    );
-    const report = await runner.run(LESSON, source);
+  // One CPU spin that the host must kill, as the smoke test of its kind here; the other loops
+  // (while loading, async, regex backtracking) and a timeout keeping finished checks are in
+  // tests/sandbox/node-host-timeouts.test.ts (`npm run test:sandbox`).
+  test('a sync endless loop in a check ends as a timeout and the runner recovers', async () => {
+    const started = performance.now();
+    const report = await runner.run(LESSON, saveUserDoes('while (true) {}'));
     expect(report.error?.kind).toBe('timeout');
-    expect(report.checks.length).toBeGreaterThanOrEqual(6);
-    expect(report.checks.every((c) => c.passed)).toBe(true);
-  }, 30_000);
+    expect(report.error?.message).toMatch(/did not finish within 2.5 s/);
+    expect(report.passed).toBe(false);
+    // The hard timeout plus, at worst, a replacement child's start-up on a loaded machine.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    await expectHealthy();
+  }, 90_000);
 
   test('a promise that never settles fails its checks by name, not as a hang', async () => {
     const report = await runner.run(LESSON, saveUserDoes('await new Promise(() => {});'));

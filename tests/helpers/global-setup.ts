@@ -1,17 +1,17 @@
 /**
- * Global setup of `npm test` (vite.config.ts): builds the runner child (src/cli/runner-child.ts)
- * into one JavaScript file once per test run, from the current sources, and hands its path to
- * every test file (`runnerChildEntry()` in runner-child-bundle.ts). A child started from the
- * bundle is ready after reading one file; a child started from the TypeScript sources transpiles
- * every module through the loader hooks first, about a second more of CPU per child, and the
- * suite starts dozens of children. The sources path itself stays covered by the process-level
- * smoke tests (cachelab-process.test.ts), which run the bin exactly as `npx cachelab` does.
+ * Global setup of `npm test` (vite.config.ts) and `npm run test:sandbox`: builds the runner child
+ * (src/cli/runner-child.ts) into one JavaScript file from the current sources, or takes the last
+ * build when not one of its files changed (`cachedRunnerChild`), and hands its path to every test
+ * file (`runnerChildEntry()` in runner-child-bundle.ts). A child started from the bundle is ready
+ * after reading one file; a child started from the TypeScript sources transpiles every module
+ * through the loader hooks first, about a second more of CPU per child, and the suite starts
+ * dozens of children. The sources path itself stays covered by the process-level smoke tests
+ * (cachelab-process.test.ts), which run the bin exactly as `npx cachelab` does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { buildRunnerChild } from './runner-child-bundle.ts';
+import { cachedRunnerChild } from './runner-child-bundle.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,29 +22,18 @@ declare module 'vitest' {
   }
 }
 
-/** One build per run, shared by every project of the run (each calls this setup). */
-interface Build {
-  dir: string;
-  entry: Promise<string>;
-  users: number;
-}
-const BUILD_KEY = Symbol.for('cachelab.testRunnerChild');
-type BuildHolder = { [BUILD_KEY]?: Build };
+const CACHE_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../node_modules/.cache/cachelab-test-child',
+);
 
-/** Builds the bundle (once) and provides its path; the last teardown removes it. */
-export default async function setup(project: TestProject): Promise<() => void> {
+/** One look-up per run, shared by every project of the run (each calls this setup). */
+const BUILD_KEY = Symbol.for('cachelab.testRunnerChild');
+type BuildHolder = { [BUILD_KEY]?: Promise<string> };
+
+/** Provides the bundle's path to the project. */
+export default async function setup(project: TestProject): Promise<void> {
   const holder = globalThis as BuildHolder;
-  if (!holder[BUILD_KEY]) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cachelab-test-child-'));
-    holder[BUILD_KEY] = { dir, entry: buildRunnerChild(dir), users: 0 };
-  }
-  const build = holder[BUILD_KEY];
-  build.users += 1;
-  project.provide('runnerChildEntry', await build.entry);
-  return () => {
-    build.users -= 1;
-    if (build.users > 0) return;
-    rmSync(build.dir, { recursive: true, force: true });
-    delete holder[BUILD_KEY];
-  };
+  holder[BUILD_KEY] ??= cachedRunnerChild(CACHE_DIR);
+  project.provide('runnerChildEntry', await holder[BUILD_KEY]);
 }

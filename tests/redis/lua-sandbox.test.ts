@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/redis/fidelity/engine.ts';
 import type { Arg, Reply, Store } from '../../src/redis/fidelity/types.ts';
 import { ReplyError } from '../../src/redis/reply-error.ts';
-import { runScript } from '../../src/redis/lua/vm.ts';
+import { DEFAULT_BUDGET, runScript, type ScriptBudget } from '../../src/redis/lua/vm.ts';
 
 let hosts = 0;
 
@@ -213,8 +213,23 @@ describe('redis.call takes Redis command names only', () => {
 });
 
 describe('bounded time', () => {
+  it('while true do end through EVAL ends with the budget error of the default budget', () => {
+    const { evalScript } = server();
+    const start = performance.now();
+    const reply = evalScript('while true do end');
+    expect(text(reply)).toMatch(
+      new RegExp(
+        `^ERR cachelab: script exceeded its time budget \\(${DEFAULT_BUDGET.instructions} `,
+      ),
+    );
+    expect(performance.now() - start).toBeLessThan(6_000);
+  }, 10_000);
+
+  // Every way to keep a loop alive (a pcall, a coroutine, an xpcall handler) against the same
+  // instruction hook, with a twentieth of the default budget: the hook is what is tested, and the
+  // default budget costs about a second of CPU per case (the case above keeps it covered).
+  const small: ScriptBudget = { instructions: DEFAULT_BUDGET.instructions / 20, wallMs: 1_500 };
   it.each([
-    'while true do end',
     'local function f() while true do end end f()',
     'while true do pcall(function() while true do end end) end',
     'local co = coroutine.wrap(function() while true do end end) co()',
@@ -223,10 +238,17 @@ describe('bounded time', () => {
   ])(
     '%s ends with the budget error',
     (script) => {
-      const { evalScript } = server();
       const start = performance.now();
-      const reply = evalScript(script);
-      expect(text(reply)).toMatch(/^ERR cachelab: script exceeded its time budget/);
+      const reply = runScript({
+        body: new TextEncoder().encode(script),
+        sha: 'loop',
+        keys: [],
+        args: [],
+        readOnly: false,
+        call: () => null,
+        budget: small,
+      });
+      expect(text(reply)).toMatch(/^ERR cachelab: script exceeded its time budget \(1000000 /);
       expect(performance.now() - start).toBeLessThan(6_000);
     },
     10_000,

@@ -24,7 +24,7 @@ export function WorkspaceWithInsight({ onRunComplete, ...props }: WorkspaceProps
     <Workspace
       {...props}
       onRunComplete={onRun}
-      renderInsight={({ checks }) => insightTabs(checks)}
+      renderInsight={insightTabs}
       panelRequest={focusRequest > 0 ? { id: REDIS_CLI_TAB, seq: focusRequest } : undefined}
     />
   );

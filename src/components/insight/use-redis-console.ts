@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { KeyspaceSnapshot } from '../../runner/keyspace-snapshot.ts';
 import type { PlaygroundClient } from '../../runner/browser/playground-client.ts';
 
@@ -251,19 +251,40 @@ export function useRedisConsole({
     setWalk(null);
   }, []);
 
-  return {
-    lines,
-    draft,
-    setDraft: changeDraft,
-    prompt,
-    busy: pendingCount > 0,
-    submit,
-    run,
-    historyUp,
-    historyDown,
-    clearScreen,
-    resetStore,
-    focusRequest,
-    requestFocus,
-  };
+  const busy = pendingCount > 0;
+  // One object while nothing in it changes: the provider re-renders when a run hands it a new
+  // seed, and a new object here made every console consumer (the whole workspace, each "Try it")
+  // render again in the task that paints the run's results.
+  return useMemo(
+    () => ({
+      lines,
+      draft,
+      setDraft: changeDraft,
+      prompt,
+      busy,
+      submit,
+      run,
+      historyUp,
+      historyDown,
+      clearScreen,
+      resetStore,
+      focusRequest,
+      requestFocus,
+    }),
+    [
+      lines,
+      draft,
+      changeDraft,
+      prompt,
+      busy,
+      submit,
+      run,
+      historyUp,
+      historyDown,
+      clearScreen,
+      resetStore,
+      focusRequest,
+      requestFocus,
+    ],
+  );
 }

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { InlineMarkdown } from '../InlineMarkdown.tsx';
 import type { CheckResult, RunError } from '../../runner/report.ts';
 
@@ -87,6 +88,62 @@ function TimeoutDetail({ error }: { error: RunError }) {
   );
 }
 
+/** What a check's row shows; a re-run that gives the same keeps the row as it is. */
+function sameRow(a: CheckResult, b: CheckResult): boolean {
+  return (
+    a.name === b.name &&
+    a.passed === b.passed &&
+    a.message === b.message &&
+    a.line === b.line &&
+    a.column === b.column
+  );
+}
+
+interface CheckItemProps {
+  check: CheckResult;
+  firstFailing: boolean;
+  onJump: CheckListProps['onJump'];
+}
+
+/**
+ * One check's row. Every run brings new result objects; compared by what the row shows, a warm
+ * re-run with the same outcome renders none of them again.
+ */
+const CheckItem = memo(
+  function CheckItem({ check, firstFailing, onJump }: CheckItemProps) {
+    return (
+      <li
+        className="check"
+        data-passed={check.passed}
+        id={firstFailing ? FIRST_FAILURE_ID : undefined}
+        tabIndex={firstFailing ? -1 : undefined}
+      >
+        <span className="check-mark" aria-hidden="true">
+          {check.passed ? '✓' : '✗'}
+        </span>
+        <span className="visually-hidden">{check.passed ? 'Passed: ' : 'Failed: '}</span>
+        <span className="check-name">
+          <InlineMarkdown source={check.name} />
+        </span>
+        {!check.passed && check.message && (
+          <div className="check-failure">
+            <pre className="check-message">{check.message}</pre>
+            {check.line !== undefined && (
+              <JumpButton
+                line={check.line}
+                column={check.column}
+                context={`where “${check.name}” failed`}
+                onJump={onJump}
+              />
+            )}
+          </div>
+        )}
+      </li>
+    );
+  },
+  (a, b) => a.firstFailing === b.firstFailing && a.onJump === b.onJump && sameRow(a.check, b.check),
+);
+
 /** The run error first (if any), then each check with ✓ or ✗ and, for failures, why. */
 export function CheckList({ checks, error, onJump }: CheckListProps) {
   const compileLike = error?.kind === 'compile' || error?.kind === 'load';
@@ -122,34 +179,12 @@ export function CheckList({ checks, error, onJump }: CheckListProps) {
       {!compileLike && checks.length > 0 && (
         <ol className="check-list" aria-label="Check results">
           {checks.map((check, index) => (
-            <li
+            <CheckItem
               key={index}
-              className="check"
-              data-passed={check.passed}
-              id={index === firstFailing ? FIRST_FAILURE_ID : undefined}
-              tabIndex={index === firstFailing ? -1 : undefined}
-            >
-              <span className="check-mark" aria-hidden="true">
-                {check.passed ? '✓' : '✗'}
-              </span>
-              <span className="visually-hidden">{check.passed ? 'Passed: ' : 'Failed: '}</span>
-              <span className="check-name">
-                <InlineMarkdown source={check.name} />
-              </span>
-              {!check.passed && check.message && (
-                <div className="check-failure">
-                  <pre className="check-message">{check.message}</pre>
-                  {check.line !== undefined && (
-                    <JumpButton
-                      line={check.line}
-                      column={check.column}
-                      context={`where “${check.name}” failed`}
-                      onJump={onJump}
-                    />
-                  )}
-                </div>
-              )}
-            </li>
+              check={check}
+              firstFailing={index === firstFailing}
+              onJump={onJump}
+            />
           ))}
         </ol>
       )}

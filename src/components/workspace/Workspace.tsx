@@ -1,16 +1,7 @@
-import {
-  lazy,
-  Suspense,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
-import { LazyCodeEditor } from '../../editor/LazyCodeEditor.tsx';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EditorMarker, RevealRequest } from '../../editor/editor-props.ts';
 import { takeEarlyRun } from './early-run.ts';
+import { afterNextPaint, useAfterPaint } from '../../hooks/use-after-paint.ts';
 import { useHydrated } from '../../hooks/use-hydrated.ts';
 import { useTheme } from '../../hooks/use-theme.ts';
 import type { Lesson } from '../../lessons/schema.ts';
@@ -18,11 +9,10 @@ import type { ProgressStore } from '../../progress/progress-store.ts';
 import { withDownloadHeader } from '../../progress/download-header.ts';
 import type { CheckResult, RunReport } from '../../runner/report.ts';
 import { CheckList, FIRST_FAILURE_ID } from './CheckList.tsx';
+import { CodePane } from './CodePane.tsx';
 import { ConsolePanel } from './ConsolePanel.tsx';
-import { DownloadCode } from './DownloadCode.tsx';
 import { HintsPanel } from './HintsPanel.tsx';
 import { KeyboardHelp } from './KeyboardHelp.tsx';
-import { ProgressControls } from './ProgressControls.tsx';
 import { ProgressNotices } from './ProgressNotices.tsx';
 import { ResetToStarter } from './ResetToStarter.tsx';
 import { ResultBar, type NextLesson } from './ResultBar.tsx';
@@ -32,16 +22,17 @@ import type { RunSummaryProps } from './RunSummary.tsx';
 import { RunnerUnavailable } from './RunnerUnavailable.tsx';
 import { summarizeRun } from './run-summary-text.ts';
 import { saveTextFile } from './save-file.ts';
+import { SavePanel } from './SavePanel.tsx';
 import { Tabs, type TabDefinition } from './Tabs.tsx';
 import { useLessonCode } from './use-lesson-code.ts';
 import { useProgressSnapshot } from './use-progress.ts';
 import { useRun, type RunState, type WorkspaceRunner } from './use-run.ts';
 import './workspace.css';
 
-// The diff library is needed only once a learner asks for the solution.
-const SolutionDiff = lazy(() =>
-  import('./SolutionDiff.tsx').then((module) => ({ default: module.SolutionDiff })),
-);
+// Panels a run leaves unchanged skip its render (see the panel tabs below).
+const StableConsolePanel = memo(ConsolePanel);
+const StableHintsPanel = memo(HintsPanel);
+const StableKeyboardHelp = memo(KeyboardHelp);
 
 /** Props for {@link Workspace}. */
 export interface WorkspaceProps {
@@ -54,15 +45,30 @@ export interface WorkspaceProps {
   /** The lesson after this one, offered as "Next lesson →" after a pass. */
   next?: NextLesson;
   /** Extra tabs after Results (the trace, keyspace and console), given the run's checks. */
-  renderInsight?: (run: {
-    report?: RunReport;
-    checks: readonly CheckResult[];
-  }) => readonly TabDefinition[];
+  renderInsight?: (run: InsightRun) => readonly TabDefinition[];
   /** Called after every finished run, e.g. to seed the Redis console with the final keyspace. */
   onRunComplete?: (report: RunReport) => void;
   /** Selects a panel tab each time `seq` changes (e.g. "Open in redis-cli" from the lesson text). */
   panelRequest?: { id: string; seq: number };
 }
+
+/** What the extra tabs get of the latest run. */
+export interface InsightRun {
+  /** The finished report. */
+  report?: RunReport;
+  /** The run's checks, for the tab on screen. */
+  checks: readonly CheckResult[];
+  /**
+   * The checks as of the last paint, for tabs that are hidden: they catch up in a render after
+   * the frame that shows the run's results (use-after-paint.ts).
+   */
+  settledChecks: readonly CheckResult[];
+  /** The id of the tab on screen. */
+  selected: string;
+}
+
+/** No markers: one shared value, so a run that marks no lines leaves the editor alone. */
+const NO_MARKERS: EditorMarker[] = [];
 
 function summaryOf(state: RunState): Pick<RunSummaryProps, 'text' | 'tone'> {
   if (state.status === 'running') return { text: 'Running…', tone: 'running' };
@@ -72,7 +78,7 @@ function summaryOf(state: RunState): Pick<RunSummaryProps, 'text' | 'tone'> {
 }
 
 function markersOf(report: RunReport | undefined): EditorMarker[] {
-  if (!report) return [];
+  if (!report) return NO_MARKERS;
   const markers: EditorMarker[] = [];
   if (report.error?.line !== undefined) {
     const { line, column, message } = report.error;
@@ -87,7 +93,7 @@ function markersOf(report: RunReport | undefined): EditorMarker[] {
       });
     }
   }
-  return markers;
+  return markers.length > 0 ? markers : NO_MARKERS;
 }
 
 /** Panel tabs a finished run leaves alone; from any other, the learner is taken to Results. */
@@ -145,7 +151,15 @@ export function Workspace({
   }
   const onReport = useCallback(
     (report: RunReport) => {
-      progress.recordRun(slug, checksSource, report.passed);
+      // A first pass is saved at once, so its mark shows with the results. A pass already on
+      // record is confirmed after the results are painted: recordRun re-reads and parses the
+      // saved progress (to merge with other tabs), about a tenth of the task that painted a warm
+      // run's results in a CPU profile.
+      if (report.passed && progress.completionOf(slug, checksSource) === 'passed') {
+        afterNextPaint(() => progress.recordRun(slug, checksSource, true));
+      } else {
+        progress.recordRun(slug, checksSource, report.passed);
+      }
       setPanel((current) => (RUN_TABS.has(current) ? current : 'results'));
       onRunComplete?.(report);
     },
@@ -220,11 +234,24 @@ export function Workspace({
   const checks = state.checks;
   const passedCount = checks.filter((check) => check.passed).length;
   const failures = checks.length - passedCount;
-  const showSolution = (tab: string) => {
+  const showSolution = useCallback((tab: string) => {
     if (tab === 'solution') setSolutionOpened(true);
     setCodeTab(tab);
-  };
+  }, []);
+  const revealHint = useCallback(
+    () => setHintsShown((n) => Math.min(n + 1, hints.length)),
+    [hints.length],
+  );
+  const download = useCallback(() => {
+    saveTextFile(`${slug}.ts`, withDownloadHeader(code, slug), 'text/typescript');
+    setDownloaded(true);
+  }, [code, slug]);
+  // Hidden insight tabs catch up after the results are on screen (use-after-paint.ts).
+  const settledChecks = useAfterPaint(checks);
 
+  // Every panel stays mounted (Tabs), so each is a memoised component with stable props: a run
+  // then renders only what it changed (the results, the result bar, the visible tab) in the task
+  // that has to paint them.
   const panelTabs: TabDefinition[] = [
     {
       id: 'results',
@@ -233,62 +260,26 @@ export function Workspace({
         state.status === 'done' && checks.length > 0 ? `${passedCount}/${checks.length}` : null,
       panel: <CheckList checks={checks} error={state.report?.error} onJump={jump} />,
     },
-    ...(renderInsight?.({ report: state.report, checks }) ?? []),
+    ...(renderInsight?.({ report: state.report, checks, settledChecks, selected: panel }) ?? []),
     {
       id: 'console',
       label: 'Console',
-      panel: <ConsolePanel output={state.consoleText} onClear={clearConsole} />,
+      panel: <StableConsolePanel output={state.consoleText} onClear={clearConsole} />,
     },
     {
       id: 'hints',
       label: 'Hints',
       badge: hints.length > 0 ? `${hintsShown}/${hints.length}` : null,
-      panel: (
-        <HintsPanel
-          hints={hints}
-          revealed={hintsShown}
-          onReveal={() => setHintsShown((n) => Math.min(n + 1, hints.length))}
-        />
-      ),
+      panel: <StableHintsPanel hints={hints} revealed={hintsShown} onReveal={revealHint} />,
     },
     {
       id: 'save',
       label: 'Save',
       panel: (
-        <div className="save-panel">
-          <DownloadCode
-            slug={slug}
-            downloaded={downloaded}
-            onDownload={() => {
-              saveTextFile(`${slug}.ts`, withDownloadHeader(code, slug), 'text/typescript');
-              setDownloaded(true);
-            }}
-          />
-          <ProgressControls
-            onExport={() =>
-              saveTextFile(
-                `cachelab-progress-${new Date().toISOString().slice(0, 10)}.json`,
-                progress.exportJson(),
-                'application/json',
-              )
-            }
-            onImport={(text) => progress.importJson(text)}
-            onClearAll={() => progress.clearAll()}
-          />
-        </div>
+        <SavePanel slug={slug} downloaded={downloaded} onDownload={download} progress={progress} />
       ),
     },
   ];
-
-  let badge: ReactNode = null;
-  if (completion === 'passed') badge = <p className="completion-badge">✓ You passed this lesson</p>;
-  if (completion === 'stale') {
-    badge = (
-      <p className="completion-badge completion-stale">
-        Checks changed since you passed. Run them again to earn the checkmark back.
-      </p>
-    );
-  }
 
   return (
     <section
@@ -323,7 +314,7 @@ export function Workspace({
               setUndoCode(null);
             }}
           />
-          <KeyboardHelp />
+          <StableKeyboardHelp />
         </div>
       </div>
 
@@ -335,46 +326,20 @@ export function Workspace({
         onSelect={setPanel}
       />
 
-      <Tabs
-        className="workspace-code"
-        label="Code and solution"
+      <CodePane
+        slug={slug}
+        title={lesson.title}
+        code={code}
+        solution={solution}
+        onEdit={onEdit}
+        onRun={startRun}
+        theme={theme}
+        markers={markers}
+        reveal={reveal}
         selected={codeTab}
         onSelect={showSolution}
-        after={badge}
-        tabs={[
-          {
-            id: 'code',
-            label: 'Your code',
-            focusablePanel: false,
-            panel: (
-              <div className="workspace-editor">
-                <LazyCodeEditor
-                  path={`file:///exercise/${slug}.ts`}
-                  value={code}
-                  onChange={onEdit}
-                  onRun={startRun}
-                  theme={theme}
-                  ariaLabel={`Code editor for ${lesson.title}. Press Alt+F1 for accessibility help.`}
-                  markers={markers}
-                  reveal={reveal}
-                />
-              </div>
-            ),
-          },
-          {
-            id: 'solution',
-            label: 'Solution',
-            panel: (
-              <div className="solution-panel" id="solution-panel">
-                {solutionOpened && (
-                  <Suspense fallback={<p className="diff-note">Loading the solution…</p>}>
-                    <SolutionDiff code={code} solution={solution} />
-                  </Suspense>
-                )}
-              </div>
-            ),
-          },
-        ]}
+        solutionOpened={solutionOpened}
+        completion={completion}
       />
 
       {(snapshot.notices.length > 0 || conflict || state.status === 'unavailable') && (

@@ -139,6 +139,11 @@ export interface Engine {
   reset(): void;
   /** Number of connections blocked right now. */
   blockedCount(): number;
+  /**
+   * Empties every database, as FLUSHALL does (WATCHed keys count as changed), without a
+   * connection or a command's round trip: for a host emptying the store after a check.
+   */
+  flushAll(): void;
 }
 
 /** A connection parked in a blocking command. */
@@ -165,6 +170,9 @@ export function createEngine(options: EngineOptions): Engine {
   const versions = new Map<string, number>();
   const opened = new Map<number, Store>();
   let epoch = 0;
+  // Write versions only matter to a WATCH: until the first one (the first `version` read), a
+  // write need not count. A key's version is only ever compared with what WATCH read after it.
+  let watchedEver = false;
 
   const storeFor = (db: number) => {
     let store = opened.get(db);
@@ -200,8 +208,10 @@ export function createEngine(options: EngineOptions): Engine {
     server,
     scripts,
     touch: (key) => {
-      const id = `${conn.db}:${key}`;
-      versions.set(id, (versions.get(id) ?? 0) + 1);
+      if (watchedEver) {
+        const id = `${conn.db}:${key}`;
+        versions.set(id, (versions.get(id) ?? 0) + 1);
+      }
       if (blocked.length === 0) return;
       const ready = `${conn.db}\0${key}`;
       if (
@@ -212,22 +222,33 @@ export function createEngine(options: EngineOptions): Engine {
     },
     hasDb: (index) => index >= 0 && index < databases,
     dbCtx: (index) => ctxFor({ ...conn, db: index }),
-    flushAll: () => {
-      epoch++;
-      for (let db = 0; db < databases; db++) {
-        if (db !== conn.db && !opened.has(db)) continue;
-        const store = storeFor(db);
-        for (const key of store.data.keys()) {
-          store.data.delete(key);
-          store.expires.delete(key);
-        }
-      }
-    },
+    flushAll: () => flushAll(conn.db),
   });
+
+  /** FLUSHALL: every database this engine opened, and `db` (the caller's). */
+  function flushAll(db: number): void {
+    epoch++;
+    for (let index = 0; index < databases; index++) {
+      if (index !== db && !opened.has(index)) continue;
+      const store = storeFor(index);
+      if (store.data.clear && store.expires.clear) {
+        store.data.clear();
+        store.expires.clear();
+        continue;
+      }
+      for (const key of store.data.keys()) {
+        store.data.delete(key);
+        store.expires.delete(key);
+      }
+    }
+  }
 
   const host = {
     run: (conn: Connection, argv: Arg[]): Reply => run(conn, argv),
-    version: (db: number, key: string) => (versions.get(`${db}:${key}`) ?? 0) + epoch * 1e9,
+    version: (db: number, key: string) => {
+      watchedEver = true;
+      return (versions.get(`${db}:${key}`) ?? 0) + epoch * 1e9;
+    },
     ctx: ctxFor,
   };
   const transaction = transactionCommands(host);
@@ -370,5 +391,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     },
     blockedCount: () => blocked.length,
+    // Database 0 always: the host's own client reads it even when no command opened it.
+    flushAll: () => flushAll(0),
   };
 }

@@ -46,6 +46,8 @@ export interface DataStore {
   has(key: string): boolean;
   delete(key: string): void;
   keys(): string[];
+  /** Deletes every key at once (ioredis-mock has it; FLUSHALL deletes key by key without it). */
+  clear?(): void;
 }
 
 /** An ioredis-mock expiry table (`mock.expires`), holding epoch-ms deadlines. */
@@ -54,6 +56,8 @@ export interface ExpiryStore {
   set(key: string, at: number): void;
   has(key: string): boolean;
   delete(key: string): void;
+  /** Deletes every deadline at once, where the store can. */
+  clear?(): void;
 }
 
 /** One logical database: the mock's data and expiry tables. */

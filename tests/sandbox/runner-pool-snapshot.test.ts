@@ -3,6 +3,8 @@
  * child-snapshot-cache.ts): it grades like the bundle, keeps the sandbox's isolation, and a
  * corrupted, foreign or planted blob never changes a verdict: the pool falls back to the bundle.
  * The child is bundled here as scripts/build-cli.mjs bundles it, and its blob built here.
+ * Part of `npm run test:sandbox` (vitest.sandbox.config.ts): building a blob and starting
+ * children from it takes real seconds of CPU.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

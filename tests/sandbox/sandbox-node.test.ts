@@ -7,22 +7,25 @@
  *
  * The children run the bundled child (built here once with the CLI's bundler, as
  * scripts/build-cli.mjs does): the same source, without minutes of TypeScript loader start-ups.
+ *
+ * Part of `npm run test:sandbox` (vitest.sandbox.config.ts), not `npm test`: these cases wait for
+ * real deadlines and real memory limits, seconds each. `npm test` keeps one smoke test per attack
+ * class (tests/cli/process-isolation.test.ts, node-host.test.ts), and the host against a
+ * misbehaving child is tests/cli/misbehaving-child.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawnChild } from '../../src/cli/child-endpoint.ts';
-import { createRunnerPool, RunnerError, type RunnerPool } from '../../src/cli/runner-pool.ts';
-import { Supervisor } from '../../src/runner/supervisor.ts';
+import { createRunnerPool, type RunnerPool } from '../../src/cli/runner-pool.ts';
 import { buildRunnerChild } from '../helpers/runner-child-bundle.ts';
+import { CORRECT_SAVE, saveUserDoes as lesson1WithSaveUser } from '../helpers/lesson1-sources.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lessonsDir = path.join(root, 'lessons');
-const FAKE_CHILD = path.join(root, 'tests/cli/fixtures/fake-runner-child.mjs');
 const LESSON = 'key-value-basics';
 const HARD_TIMEOUT_MS = 2000;
 const MEMORY_MB = 384;
@@ -81,21 +84,7 @@ afterAll(async () => {
 
 /** Lesson 1 where saveUser first runs `body`, then saves correctly; the rest is correct. */
 function saveUserDoes(body: string): string {
-  return `import type { Redis } from 'ioredis';
-export async function saveUser(redis: Redis, user: any) {
-  ${body}
-  await redis.set('user:' + user.id, JSON.stringify(user));
-}
-export async function loadUser(redis: Redis, id: number) { const raw = await redis.get('user:' + id); return raw === null ? null : JSON.parse(raw); }
-export async function deleteUser(redis: Redis, id: number) { return (await redis.del('user:' + id)) > 0; }
-export async function getPopularPosts(redis: Redis, db: any) {
-  const hit = await redis.get('popular_posts');
-  if (hit !== null) return JSON.parse(hit);
-  const posts = await db.fetchPopularPosts();
-  await redis.set('popular_posts', JSON.stringify(posts));
-  return posts;
-}
-`;
+  return lesson1WithSaveUser(`${body}\n  ${CORRECT_SAVE}`);
 }
 
 /** What every hostile attempt also tries: a host file and a connection (blocked by the sandbox). */
@@ -158,24 +147,6 @@ describe('the CLI runner pool under hostile learner code', () => {
     },
     60_000,
   );
-
-  test('a timed-out child cannot keep the CPU: it is gone after the report', async () => {
-    const child = spawnChild({
-      entry: childEntry,
-      config: { lessonsDir, checkTimeoutMs: 500 },
-      memoryMb: MEMORY_MB,
-    });
-    const supervisor = new Supervisor(child, { startupTimeoutMs: 60_000, hardTimeoutMs: 1000 });
-    await supervisor.ready;
-    const pid = child.pid!;
-    const report = await supervisor.run(
-      LESSON,
-      saveUserDoes('Array.prototype.indexOf.call({ length: 2 ** 53 - 1 }, 1);'),
-    );
-    expect(report.error?.kind).toBe('timeout');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(existsSync(`/proc/${pid}`) && !isZombie(pid)).toBe(false);
-  }, 60_000);
 
   test.each([
     [
@@ -247,97 +218,6 @@ describe('the CLI runner pool under hostile learner code', () => {
     expect(control.passed).toBe(true);
     expect(control.truncated).toBeUndefined();
   }, 60_000);
-});
-
-/** A process that has exited but not been reaped yet uses no CPU. */
-function isZombie(pid: number): boolean {
-  try {
-    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
-describe('the CLI runner host against a misbehaving child', () => {
-  const fake = (scenario: string, extra: Partial<Parameters<typeof createRunnerPool>[0]> = {}) =>
-    createRunnerPool({
-      lessonsDir: scenario,
-      childEntry: FAKE_CHILD,
-      size: 1,
-      hardTimeoutMs: 1000,
-      startupTimeoutMs: 3000,
-      ...extra,
-    });
-
-  test('a failed warm-up self-test is fatal for the runner, never a hang', async () => {
-    const failing = fake('fatal-warmup');
-    const started = performance.now();
-    try {
-      await expect(failing.ready()).rejects.toThrow(/self-test/);
-      await expect(failing.run(LESSON, 'x')).rejects.toBeInstanceOf(RunnerError);
-      expect(performance.now() - started).toBeLessThan(20_000);
-    } finally {
-      await failing.close();
-    }
-  }, 30_000);
-
-  test('a child that never says ready meets the start-up deadline', async () => {
-    const silent = fake('silent', { startupTimeoutMs: 1000 });
-    try {
-      await expect(silent.ready()).rejects.toThrow(/did not start within 1 s/);
-    } finally {
-      await silent.close();
-    }
-  }, 30_000);
-
-  test('a frame announced over the size cap is refused by its header: violation', async () => {
-    const oversized = fake('oversized');
-    const before = process.memoryUsage().rss;
-    try {
-      const report = await oversized.run(LESSON, 'x');
-      expect(report.passed).toBe(false);
-      expect(report.error?.kind).toBe('violation');
-      expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
-    } finally {
-      await oversized.close();
-    }
-  }, 30_000);
-
-  test('a message outside the protocol ends the run as a violation, not a pass', async () => {
-    const forged = fake('forged-shape');
-    try {
-      const report = await forged.run(LESSON, 'x');
-      expect(report.passed).toBe(false);
-      expect(report.error?.kind).toBe('violation');
-    } finally {
-      await forged.close();
-    }
-  }, 30_000);
-
-  test.each([['crash'], ['exit']])(
-    'a child that dies mid-run (%s) gives crashed',
-    async (scenario) => {
-      const dying = fake(scenario);
-      try {
-        const report = await dying.run(LESSON, 'x');
-        expect(report.passed).toBe(false);
-        expect(report.error?.kind).toBe('crashed');
-      } finally {
-        await dying.close();
-      }
-    },
-    30_000,
-  );
-
-  test('a healthy child passes (control copy of the cases above)', async () => {
-    const healthy = fake('healthy');
-    try {
-      expect((await healthy.run(LESSON, 'x')).passed).toBe(true);
-      expect((await healthy.run(LESSON, 'x')).passed).toBe(true);
-    } finally {
-      await healthy.close();
-    }
-  }, 30_000);
 });
 
 describe('cachelab grade as a process', () => {
