@@ -1,43 +1,15 @@
 import { existsSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createNodeRunner, type NodeRunner } from '../../src/cli/node-host.ts';
+import { describe, expect, test } from 'vitest';
+import { createNodeRunner } from '../../src/cli/node-host.ts';
 import { CORRECT_SAVE, saveUserDoes } from '../helpers/lesson1-sources.ts';
 import { runnerChildEntry } from '../helpers/runner-child-bundle.ts';
+import { LESSON, ROOT, runawayRunner } from '../helpers/runaway-runner.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const LESSON = 'key-value-basics';
-// Not shorter: the console flood below needs room on a loaded machine (measured: at 1.5 s it
-// timed out at load 12).
-const HARD_TIMEOUT_MS = 2500;
-
-let runner: NodeRunner;
-let childEntry: string;
-beforeAll(async () => {
-  // The child bundle built once for the test run (tests/helpers/global-setup.ts).
-  childEntry = runnerChildEntry();
-  runner = createNodeRunner({
-    root,
-    childEntry,
-    hardTimeoutMs: HARD_TIMEOUT_MS,
-    checkTimeoutMs: 300,
-    memoryMb: 384,
-  });
-  await runner.lastStartupMs();
-}, 60_000);
-afterAll(async () => {
-  await runner?.close();
-});
-
-async function expectHealthy(): Promise<void> {
-  const report = await runner.run(LESSON, saveUserDoes(CORRECT_SAVE));
-  expect(report.passed).toBe(true);
-}
+const host = runawayRunner();
 
 describe('the Node host under adversarial learner code', () => {
   test('a correct program passes (baseline)', async () => {
-    await expectHealthy();
+    await host.expectHealthy();
   });
 
   // One CPU spin that the host must kill, as the smoke test of its kind here; the other loops
@@ -45,17 +17,17 @@ describe('the Node host under adversarial learner code', () => {
   // tests/sandbox/node-host-timeouts.test.ts (`npm run test:sandbox`).
   test('a sync endless loop in a check ends as a timeout and the runner recovers', async () => {
     const started = performance.now();
-    const report = await runner.run(LESSON, saveUserDoes('while (true) {}'));
+    const report = await host.runner.run(LESSON, saveUserDoes('while (true) {}'));
     expect(report.error?.kind).toBe('timeout');
     expect(report.error?.message).toMatch(/did not finish within 2.5 s/);
     expect(report.passed).toBe(false);
     // The hard timeout plus, at worst, a replacement child's start-up on a loaded machine.
     expect(performance.now() - started).toBeLessThan(30_000);
-    await expectHealthy();
+    await host.expectHealthy();
   }, 90_000);
 
   test('a promise that never settles fails its checks by name, not as a hang', async () => {
-    const report = await runner.run(LESSON, saveUserDoes('await new Promise(() => {});'));
+    const report = await host.runner.run(LESSON, saveUserDoes('await new Promise(() => {});'));
     expect(report.error).toBeUndefined();
     const failed = report.checks.filter((c) => !c.passed);
     expect(failed.length).toBeGreaterThan(0);
@@ -65,21 +37,21 @@ describe('the Node host under adversarial learner code', () => {
   }, 30_000);
 
   test('deep recursion fails the check with a RangeError', async () => {
-    const report = await runner.run(
+    const report = await host.runner.run(
       LESSON,
       saveUserDoes('const down = (n: number): number => down(n + 1) + 1; down(0);'),
     );
     expect(report.checks[0].message).toMatch(
       /^saveUser threw: RangeError: Maximum call stack size exceeded/,
     );
-    await expectHealthy();
+    await host.expectHealthy();
   }, 30_000);
 
   test('a memory bomb ends as "ran out of memory" and the runner stays alive', async () => {
     // Its own runner with a generous timeout: on a busy machine, GC near the cap is slow.
     const roomy = createNodeRunner({
-      root,
-      childEntry,
+      root: ROOT,
+      childEntry: runnerChildEntry(),
       hardTimeoutMs: 20_000,
       memoryMb: 320,
       spare: false,
@@ -124,12 +96,12 @@ describe('the Node host under adversarial learner code', () => {
     'cannot reach the host through %s',
     async (_name, statement) => {
       rmSync('/tmp/cachelab-escape', { force: true });
-      const report = await runner.run(LESSON, saveUserDoes(`${statement}\n${CORRECT_SAVE}`));
+      const report = await host.runner.run(LESSON, saveUserDoes(`${statement}\n${CORRECT_SAVE}`));
       expect(report.error).toBeUndefined();
       expect(report.passed).toBe(false);
       expect(report.checks[0].message).toMatch(/^saveUser threw: /);
       expect(existsSync('/tmp/cachelab-escape')).toBe(false);
-      await expectHealthy();
+      await host.expectHealthy();
     },
     30_000,
   );
@@ -143,7 +115,7 @@ describe('the Node host under adversarial learner code', () => {
       try { Object.defineProperty(Array.prototype, 'length', { get: () => 0 }); } catch {}
       try { (globalThis as any).chai = { expect: () => ({}) }; } catch {}
       try { (JSON as any).stringify = () => '{}'; } catch {}`;
-    const report = await runner.run(
+    const report = await host.runner.run(
       LESSON,
       saveUserDoes(tamper).replace('return raw === null ? null : JSON.parse(raw);', 'return null;'),
     );
@@ -154,7 +126,7 @@ describe('the Node host under adversarial learner code', () => {
   }, 30_000);
 
   test('a console flood is capped and HTML stays plain text', async () => {
-    const report = await runner.run(
+    const report = await host.runner.run(
       LESSON,
       saveUserDoes(
         `for (let i = 0; i < 50000; i++) console.log('<img src=x onerror=alert(1)>', i);\n${CORRECT_SAVE}`,
@@ -168,7 +140,7 @@ describe('the Node host under adversarial learner code', () => {
 
   test('Lua cannot run shell commands', async () => {
     rmSync('/tmp/cachelab-lua-escape', { force: true });
-    const report = await runner.run(
+    const report = await host.runner.run(
       LESSON,
       saveUserDoes(
         `try { await (redis as any).eval("os.execute('touch /tmp/cachelab-lua-escape')", 0); } catch {}\ntry { await (redis as any).eval("return js.global.process.mainModule", 0); } catch {}\n${CORRECT_SAVE}`,
@@ -182,8 +154,8 @@ describe('the Node host under adversarial learner code', () => {
     const leak = saveUserDoes(
       `(globalThis as any).leaked = ((globalThis as any).leaked ?? 0) + 1; console.log('leaked', (globalThis as any).leaked);\n${CORRECT_SAVE}`,
     );
-    const first = await runner.run(LESSON, leak);
-    const second = await runner.run(LESSON, leak);
+    const first = await host.runner.run(LESSON, leak);
+    const second = await host.runner.run(LESSON, leak);
     // Nothing carries from one run to the next: the second run prints exactly what the first did
     // (how often the module is evaluated within a run is the run core's business).
     expect(first.console).not.toMatch(/leaked [3-9]/);

@@ -4,41 +4,15 @@
  * `npm run test:sandbox`: each case waits for a real deadline. `npm test` keeps the sync loop in
  * a check as its smoke test (tests/cli/node-host.test.ts).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createNodeRunner, type NodeRunner } from '../../src/cli/node-host.ts';
+import { describe, expect, test } from 'vitest';
 import { CORRECT_SAVE, saveUserDoes } from '../helpers/lesson1-sources.ts';
-import { runnerChildEntry } from '../helpers/runner-child-bundle.ts';
+import { LESSON, runawayRunner } from '../helpers/runaway-runner.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const LESSON = 'key-value-basics';
-const HARD_TIMEOUT_MS = 2500;
-
-let runner: NodeRunner;
-beforeAll(async () => {
-  // The child bundle built once for the test run (tests/helpers/global-setup.ts).
-  runner = createNodeRunner({
-    root,
-    childEntry: runnerChildEntry(),
-    hardTimeoutMs: HARD_TIMEOUT_MS,
-    checkTimeoutMs: 300,
-    memoryMb: 384,
-  });
-  await runner.lastStartupMs();
-}, 60_000);
-afterAll(async () => {
-  await runner?.close();
-});
-
-async function expectHealthy(): Promise<void> {
-  const report = await runner.run(LESSON, saveUserDoes(CORRECT_SAVE));
-  expect(report.passed).toBe(true);
-}
+const host = runawayRunner();
 
 describe('the Node host against runaway learner code', () => {
   test('a correct program passes (the control copy)', async () => {
-    await expectHealthy();
+    await host.expectHealthy();
   });
 
   test.each([
@@ -49,13 +23,13 @@ describe('the Node host against runaway learner code', () => {
     '%s ends as a timeout and the runner recovers',
     async (_name, source) => {
       const started = performance.now();
-      const report = await runner.run(LESSON, source);
+      const report = await host.runner.run(LESSON, source);
       expect(report.error?.kind).toBe('timeout');
       expect(report.error?.message).toMatch(/did not finish within 2.5 s/);
       expect(report.passed).toBe(false);
       // The hard timeout plus, at worst, a replacement child's start-up on a loaded machine.
       expect(performance.now() - started).toBeLessThan(30_000);
-      await expectHealthy();
+      await host.expectHealthy();
     },
     90_000,
   );
@@ -65,7 +39,7 @@ describe('the Node host against runaway learner code', () => {
       'export async function getPopularPosts(redis: Redis, db: any) {',
       'export async function getPopularPosts(redis: Redis, db: any) {\n  while (true) {}',
     );
-    const report = await runner.run(LESSON, source);
+    const report = await host.runner.run(LESSON, source);
     expect(report.error?.kind).toBe('timeout');
     expect(report.checks.length).toBeGreaterThanOrEqual(6);
     expect(report.checks.every((c) => c.passed)).toBe(true);
