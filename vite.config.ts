@@ -73,11 +73,27 @@ function fengariConf(): Plugin {
   };
 }
 
+/**
+ * Test files that tests/runner/locked-realm.test.ts imports, so that they run in its one locked
+ * realm (see there), and only there: its `import '<path>.test.ts'` lines, as paths from the root.
+ */
+function lockedRealmParts(): string[] {
+  const host = 'tests/runner/locked-realm.test.ts';
+  const source = TEST_FILES.find(({ file }) => file === host)?.source ?? '';
+  return [...source.matchAll(/^import '(\.{1,2}\/[^']+\.test\.ts)';$/gm)].map(([, part]) =>
+    path.posix.join(path.posix.dirname(host), part),
+  );
+}
+
 const TEST_FILES = testFiles();
+
+const LOCKED_REALM_PARTS = lockedRealmParts();
 
 const ISOLATED_FILES = [
   ...TEST_FILES.filter(
-    ({ source }) => needsOwnWorker.test(source) || rendersTheApp.test(source),
+    ({ file, source }) =>
+      (needsOwnWorker.test(source) || rendersTheApp.test(source)) &&
+      !LOCKED_REALM_PARTS.includes(file),
   ).map(({ file }) => file),
   // Leaves a client's 20 s start-up timer running (the client has no dispose), which would
   // reject in whichever file the worker runs 20 s later.
@@ -110,7 +126,14 @@ export default defineConfig({
     // These suites need a real redis-server or Chromium, or (tests/sandbox) wait for real process
     // deadlines and memory limits; they run from their own scripts (npm run test:redis,
     // test:e2e, test:sandbox), never as silent skips here.
-    exclude: ['tests/redis-server/**', 'tests/e2e/**', 'tests/sandbox/**', '**/node_modules/**'],
+    exclude: [
+      'tests/redis-server/**',
+      'tests/e2e/**',
+      'tests/sandbox/**',
+      '**/node_modules/**',
+      // These run inside tests/runner/locked-realm.test.ts.
+      ...LOCKED_REALM_PARTS,
+    ],
     setupFiles: ['tests/setup.ts'],
     // Builds the runner child bundle, or reuses the last build of the same files (children start
     // from it, not from sources).

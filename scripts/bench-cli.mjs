@@ -25,7 +25,8 @@ import { parseArgs } from 'node:util';
 import { downloadedFile, readLessonSources } from './course-submissions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(root, 'bin/cachelab.mjs');
+// What `npx cachelab` runs (package.json "bin").
+const bin = path.join(root, 'bin/cachelab.cjs');
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string' },
@@ -52,11 +53,15 @@ function timed(command, args, options = {}) {
   return { ...result, ms: performance.now() - started };
 }
 
-/** Waits (up to 60 s) for the background build of the child's startup snapshot; true once it exists. */
+/**
+ * Waits (up to 60 s) for the background build of the child's startup snapshot; true once it
+ * exists. A package whose postinstall built one into dist-cli/snapshot/ has it already.
+ */
 async function waitForSnapshot(cache) {
+  const hasBlob = (dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.blob'));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (existsSync(cache) && readdirSync(cache).some((f) => f.endsWith('.blob'))) return true;
+    if (hasBlob(cache) || hasBlob(path.join(root, 'dist-cli/snapshot'))) return true;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return false;

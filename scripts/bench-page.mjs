@@ -4,9 +4,11 @@
  *
  * `measurePage({ baseUrl, chromiumPath, distDir })` expects `vite preview` at baseUrl serving
  * `distDir`. Figures:
- * - initial JS: JS the page requests until `load` that index.html loads eagerly (its module
- *   script and modulepreload links), gzip-compressed here (zlib default level) from the built
- *   files; every other JS requested before `load` (lazy chunks, the worker) is listed too;
+ * - initial JS: JS the page requests as it starts (until `load` and until it has requested all
+ *   of index.html's eager scripts, which a prerendered page does after its first paint) that
+ *   index.html loads eagerly (its module script and modulepreload links),
+ *   gzip-compressed here (zlib default level) from the built files; every other JS requested by
+ *   then (lazy chunks, the worker) is listed too;
  * - LCP, editor ready (`cachelab:editor-ready` mark), first run after the editor appears: a fresh
  *   context per sample, median of COLD samples;
  * - warm runs: WARM clicks on Run (100 ms apart, after 2 s of quiet), each timed in the page from the click to the first animation
@@ -112,7 +114,13 @@ export function pageClickRun() {
   });
 }
 
-export async function openLesson(browser, baseUrl) {
+/**
+ * Opens the lesson page in a fresh context. `atLoad` is the JS it requested as it started: until
+ * `load`, and until every script in `expected` (index.html's eager ones) was requested. A
+ * prerendered page asks for the app's scripts only after its first paint
+ * (scripts/vite-prerender.ts), which can come after `load`.
+ */
+export async function openLesson(browser, baseUrl, expected = new Set()) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const js = [];
@@ -121,6 +129,13 @@ export async function openLesson(browser, baseUrl) {
       js.push(new URL(request.url()).pathname);
   });
   await page.goto(`${baseUrl}${LESSON_PATH}`, { waitUntil: 'load' });
+  const deadline = Date.now() + 10_000;
+  const missing = () => [...expected].filter((url) => !js.includes(url));
+  while (missing().length > 0) {
+    if (Date.now() > deadline)
+      throw new Error(`the page never requested ${missing().join(', ')} (10 s after load)`);
+    await page.waitForTimeout(20);
+  }
   const atLoad = [...js];
   return { context, page, atLoad };
 }
@@ -152,7 +167,7 @@ export async function measurePage({ baseUrl, chromiumPath, distDir }) {
     const samples = [];
     let requested = [];
     for (let i = 0; i < COLD; i += 1) {
-      const { context, page, atLoad } = await openLesson(browser, baseUrl);
+      const { context, page, atLoad } = await openLesson(browser, baseUrl, eager);
       if (i === 0) requested = atLoad;
       await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 60_000 });
       const lcpMs = await page.evaluate(pageLcp);

@@ -453,7 +453,7 @@ console.log(
 printTable(tableRows(results));
 if (results.browser?.page)
   console.log(
-    `\nJS requested before load (gzip): ${results.browser.page.initialJs.chunks.map((c) => `${c.url.replace('/assets/', '')} ${(c.gzipBytes / 1000).toFixed(1)} kB${c.eager ? '' : ' (lazy)'}`).join(', ')}`,
+    `\nJS requested as the page starts (gzip): ${results.browser.page.initialJs.chunks.map((c) => `${c.url.replace('/assets/', '')} ${(c.gzipBytes / 1000).toFixed(1)} kB${c.eager ? '' : ' (lazy)'}`).join(', ')}`,
   );
 printFidelity(results.fidelity);
 mkdirSync(path.join(root, 'bench-results'), { recursive: true });

@@ -1,8 +1,10 @@
 // npm run build:cli (and `prepack`): bundles the CLI into dist-cli/ so the installed package
 // runs plain JavaScript, with no TypeScript transpiling of its own sources at start-up:
 //
-//   dist-cli/cachelab.mjs      the CLI (src/cli/main.ts), run by bin/cachelab.mjs
-//   dist-cli/prestart.mjs      starts a one-file grade's runner child before the CLI loads
+//   dist-cli/cachelab.mjs      the CLI (src/cli/main.ts), run by bin/cachelab.cjs
+//   dist-cli/prestart.cjs      starts a one-file grade's runner child before the CLI loads: one
+//                              CommonJS file, so the bin spawns the child after reading one file
+//                              instead of resolving and linking a graph of ES modules first
 //   dist-cli/runner-child.cjs  a runner child process (src/cli/child-snapshot.ts), one CommonJS
 //                              file: run as it is, or as the entry of the child's startup snapshot
 //                              (`node --build-snapshot` needs one script); the blob itself is
@@ -65,15 +67,17 @@ await bundle(
 // Run by bin/postinstall.mjs: builds the child's startup snapshot into dist-cli/snapshot/ when
 // the package is installed (src/cli/child-snapshot-install.ts).
 await bundle({ 'install-snapshot': 'src/cli/child-snapshot-install.ts' }, { codeSplitting: false });
+// Run by the bin before anything else of a one-file grade: it spawns the runner child, then the
+// bin loads the CLI. Its modules are copies of the CLI's; the two share nothing but the timing
+// marks (grade-timing.ts keeps them on the global object) and the child they hand over.
+await bundle(
+  { prestart: 'src/cli/prestart.ts' },
+  { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+);
 // Modules run in source order across chunks: without it, a module that imports a fengari
 // internal (src/redis/lua/lua51-numbers.ts) could run before `fengari` itself had loaded, and
 // `cachelab cli` died on fengari's circular requires ("lobject.TValue is not a constructor").
-// prestart.mjs is a second entry of the same build, so the two share their modules (one pool
-// plan, one set of timing marks) and the bin can load prestart's small chunks before the CLI.
-await bundle(
-  { cachelab: 'src/cli/main.ts', prestart: 'src/cli/prestart.ts' },
-  { strictExecutionOrder: true },
-);
+await bundle({ cachelab: 'src/cli/main.ts' }, { strictExecutionOrder: true });
 
 // A marker the bin checks, so a half-written build is never run. The snapshot entry's hash names
 // its blobs in the cache, so a blob of another build is never used.

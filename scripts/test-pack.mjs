@@ -57,6 +57,10 @@ try {
   const files = packed.files.map((f) => f.path);
   check(files.includes('dist-cli/cachelab.mjs'), 'the tarball holds the built CLI');
   check(
+    files.includes('bin/cachelab.cjs') && files.includes('dist-cli/prestart.cjs'),
+    'the tarball holds the CommonJS bin and the prestart that spawns the runner child first',
+  );
+  check(
     !files.some((f) => f.startsWith('src/cli/') || f.startsWith('tests/')),
     'the tarball holds no CLI sources or tests',
   );

@@ -17,6 +17,9 @@ import './styles/layout.css';
 import './styles/prose.css';
 import './styles/highlight.css';
 
+/** Longest wait, from the navigation, for the first paint before hydrating anyway. */
+const FIRST_PAINT_WAIT_MS = 1500;
+
 // Before the first render, so a remembered dark theme never flashes light.
 applyTheme();
 
@@ -44,8 +47,13 @@ if (root.hasChildNodes()) {
   // browser every few milliseconds. It starts once the first paint is on screen, so it never
   // competes with that paint.
   // The page's lesson is a chunk of its own (scripts/vite-lessons.ts), preloaded by the page's
-  // <link rel="modulepreload">; hydration must render what the build rendered, so it waits for it.
-  void Promise.all([afterFirstPaint(), loadCurrentLesson()]).then(() => {
+  // modulepreload, made with the app's own request; hydration must render what the build rendered,
+  // so it waits for it.
+  // The page's inline start script (scripts/vite-prerender.ts) ran this module only once that
+  // paint was on screen, or after waiting 1.5 s from the navigation for it: the wait here ends at
+  // the same time, not 1.5 s later.
+  const paintWaitMs = Math.max(0, FIRST_PAINT_WAIT_MS - performance.now());
+  void Promise.all([afterFirstPaint(paintWaitMs), loadCurrentLesson()]).then(() => {
     adoptEarlyRun();
     startTransition(() => {
       hydrateRoot(root, app);

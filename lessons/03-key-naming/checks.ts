@@ -14,27 +14,30 @@ const USER_COUNT = 250;
 /** Seeds users, their field keys, and neighbours whose names merely start with "user". */
 async function seedNamespaces(redis: Redis): Promise<string[]> {
   const users: string[] = [];
-  const batch = redis.pipeline();
+  // Key, value, key, value…, in the order a pipeline of SETs would write them (see seedOthers).
+  const pairs: string[] = [];
   for (let id = 1; id <= USER_COUNT; id++) {
     users.push(`user:${id}`);
-    batch.set(`user:${id}`, JSON.stringify({ id }));
+    pairs.push(`user:${id}`, JSON.stringify({ id }));
   }
   users.push('user:7:email', 'user:9:avatar');
-  batch.set('user:7:email', 'ada@example.com');
-  batch.set('user:9:avatar', 'cat.png');
+  pairs.push('user:7:email', 'ada@example.com', 'user:9:avatar', 'cat.png');
   for (const other of ['order:1', 'order:2', 'username:ada', 'users:count', 'session:user:1']) {
-    batch.set(other, 'x');
+    pairs.push(other, 'x');
   }
-  await batch.exec();
+  await redis.mset(...pairs);
   return users.sort();
 }
 
-/** Seeds `count` keys outside the "user:" namespace, named so they sort after it. */
+/**
+ * Seeds `count` keys outside the "user:" namespace, named so they sort after it. One MSET, not a
+ * pipeline of SETs: the keyspace goes through the same states between two SCAN steps (the
+ * sandbox's table, like Redis's, sizes itself by key count, and nothing scans mid-command), and
+ * the check that re-seeds 1,200 keys at every step no longer pays 1,200 commands each time.
+ */
 async function seedOthers(redis: Redis, count: number): Promise<string[]> {
   const keys = Array.from({ length: count }, (_, i) => `visit:${i}`);
-  const batch = redis.pipeline();
-  for (const key of keys) batch.set(key, '1');
-  await batch.exec();
+  await redis.mset(...keys.flatMap((key) => [key, '1']));
   return keys;
 }
 

@@ -11,6 +11,9 @@
  * in every child, loads SES and locks the realm down, then evaluates the runner modules (they
  * harden their classes as they load, which needs lockdown first), binds its own fd 3 and runs
  * the warm-up self-test (child-main.ts). ioredis-mock still loads before lockdown, as it must.
+ *
+ * While the snapshot is built, the library code a run needs before any learner code exists is
+ * run once (child-snapshot-warmup.ts), so the snapshot holds it compiled.
  */
 import 'sucrase';
 import 'chai';
@@ -29,6 +32,7 @@ import '../runner/redis-backend.ts';
 import '../runner/sandbox-redis.ts';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { warmSnapshot } from './child-snapshot-warmup.ts';
 import { pretranspile } from './load-checks.ts';
 
 function main(): void {
@@ -46,8 +50,7 @@ function main(): void {
  * (load-checks.ts, pretranspile). Each is still checked against its file's size and mtime when a
  * run loads it, and evaluated fresh then.
  */
-function pretranspileBuiltInCourse(): void {
-  const lessons = path.resolve(path.dirname(path.resolve(process.argv[1] ?? '.')), '../lessons');
+function pretranspileBuiltInCourse(lessons: string): void {
   try {
     for (const folder of readdirSync(lessons)) {
       if (!/^\d+-/.test(folder)) continue;
@@ -63,7 +66,11 @@ function pretranspileBuiltInCourse(): void {
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {
-  pretranspileBuiltInCourse();
+  const lessons = path.resolve(path.dirname(path.resolve(process.argv[1] ?? '.')), '../lessons');
+  pretranspileBuiltInCourse(lessons);
+  // The build runs the event loop dry before it writes the snapshot, so this async warm-up
+  // finishes first (child-snapshot-warmup.ts).
+  void warmSnapshot(RedisMock, lessons);
   startupSnapshot.setDeserializeMainFunction(main);
 } else {
   main();

@@ -7,10 +7,11 @@
 
 /** Encodes one message as a frame. */
 export function encodeFrame(text: string): Buffer {
-  const body = Buffer.from(text, 'utf8');
-  const frame = Buffer.allocUnsafe(4 + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, 4);
+  // Encoded straight into the frame: one buffer per message, not a body and a copy of it.
+  const length = Buffer.byteLength(text, 'utf8');
+  const frame = Buffer.allocUnsafe(4 + length);
+  frame.writeUInt32BE(length, 0);
+  frame.write(text, 4, 'utf8');
   return frame;
 }
 

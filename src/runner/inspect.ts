@@ -161,7 +161,12 @@ function formatFunction(fn: (...args: never[]) => unknown): string {
   }
   let isClass = false;
   try {
-    isClass = Function.prototype.toString.call(fn).startsWith('class');
+    // Only a function with a read-only own `prototype` can be a class (a class gets one that can
+    // never change; arrows, methods and async functions have none, plain functions a writable
+    // one): skip copying out the source text of every other function.
+    isClass =
+      Object.getOwnPropertyDescriptor(fn, 'prototype')?.writable === false &&
+      Function.prototype.toString.call(fn).startsWith('class');
   } catch {
     // Proxies around functions cannot be stringified; treat as a function.
   }

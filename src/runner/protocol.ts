@@ -107,7 +107,10 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), startupMs: z.number() }),
   /** The worker cannot run learner code at all, e.g. its security header is missing. */
   z.object({ type: z.literal('fatal'), message: text(L.messageChars) }),
-  /** The worker received the run (posted before it loads anything): it is not stuck. */
+  /**
+   * The worker received the run (posted before it loads anything): it is not stuck. An idle
+   * worker that has the lesson's checks loaded leaves it out: its `started` follows at once.
+   */
   z.object({ type: z.literal('accepted'), runId }),
   /** The worker took the run: the hard timeout counts from here, not from start-up. */
   z.object({
@@ -116,7 +119,10 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     /** The lesson's check names in order, so a run cut short can list the checks not run. */
     checks: z.optional(z.array(text(L.messageChars)).check(z.maxLength(L.checks))),
   }),
-  /** A check began; lets a timeout report name it. */
+  /**
+   * A check began; lets a timeout report name it. This and `call` are progress notes: a framed
+   * browser worker gives them to its frame, which hands the latest over after a timeout.
+   */
   z.object({
     type: z.literal('checkStart'),
     runId,

@@ -40,6 +40,12 @@ export interface WorkerEndpoint {
   onError(listener: (failure: EndpointFailure) => void): void;
   /** Stops the worker at once, whatever it is doing. */
   terminate(): void;
+  /**
+   * The worker's latest progress notes (`checkStart`, `call`, as JSON text), for a host whose
+   * worker does not post them to `onMessage` (the browser's frame keeps them). Asked once, when
+   * a run times out; resolves (to nothing, if need be) even when the worker is stuck.
+   */
+  lastNotes?(): Promise<unknown[]>;
 }
 
 /** The runner cannot run code: its worker failed to start, reported `fatal`, or was stopped. */
@@ -91,6 +97,8 @@ interface PendingRun {
   current: { index: number; name: string } | undefined;
   call: string | undefined;
   acknowledged: boolean;
+  /** The hard timeout fired and the report waits for the worker's notes: nothing else counts. */
+  timingOut: boolean;
   resolve(report: RunReport): void;
   reject(error: RunnerUnavailableError): void;
 }
@@ -219,6 +227,7 @@ export class Supervisor {
         current: undefined,
         call: undefined,
         acknowledged: false,
+        timingOut: false,
         resolve,
         reject,
       };
@@ -293,7 +302,9 @@ export class Supervisor {
 
   private receiveForRun(message: FromWorker): void {
     const pending = this.pending;
-    if (!pending || !('runId' in message) || message.runId !== pending.runId) return;
+    if (!pending || pending.timingOut || !('runId' in message) || message.runId !== pending.runId)
+      return;
+    this.note(pending, message);
     switch (message.type) {
       case 'accepted':
         // Alive: now it may take as long as a start-up to load the lesson's checks.
@@ -308,13 +319,6 @@ export class Supervisor {
         pending.startedAt = performance.now();
         this.arm(this.options.hardTimeoutMs, () => this.timedOut());
         return;
-      case 'checkStart':
-        pending.current = { index: message.index, name: message.name };
-        pending.call = undefined;
-        return;
-      case 'call':
-        pending.call = message.call;
-        return;
       case 'check':
         pending.checks[message.index] = message.result;
         pending.listener?.onCheck?.(message.index, message.result);
@@ -324,6 +328,37 @@ export class Supervisor {
         if (message.report.error && RECYCLE_AFTER.has(message.report.error.kind)) this.die();
         else this.sendPing();
         return;
+    }
+  }
+
+  /** Keeps what a progress note says is running now, for a timeout report. */
+  private note(pending: PendingRun, message: FromWorker): void {
+    if (message.type === 'checkStart') {
+      pending.current = { index: message.index, name: message.name };
+      pending.call = undefined;
+    } else if (message.type === 'call') {
+      pending.call = message.call;
+    }
+  }
+
+  /**
+   * Notes the endpoint kept rather than posted, parsed as every message is; one that is not a
+   * note of the run in flight is ignored (it may be an earlier run's), never a violation: the
+   * run already ends as a timeout.
+   */
+  private takeNotes(pending: PendingRun, notes: unknown[]): void {
+    for (const raw of notes.slice(0, 2)) {
+      if (typeof raw !== 'string' || raw === '' || raw.length > BOUNDARY_LIMITS.reportChars)
+        continue;
+      let data: unknown;
+      try {
+        data = JSON.parse(raw);
+      } catch {
+        continue;
+      }
+      const parsed = fromWorkerSchema.safeParse(data);
+      if (parsed.success && 'runId' in parsed.data && parsed.data.runId === pending.runId)
+        this.note(pending, parsed.data);
     }
   }
 
@@ -364,7 +399,28 @@ export class Supervisor {
 
   private timedOut(): void {
     const pending = this.pending;
-    if (!pending) return;
+    if (!pending || pending.timingOut) return;
+    const lastNotes = this.endpoint.lastNotes;
+    if (!lastNotes) {
+      this.reportTimeout(pending);
+      return;
+    }
+    // The notes are asked for only now: the worker is still spinning meanwhile, and is stopped
+    // once the report is built (the frame answers within a millisecond, or not at all).
+    pending.timingOut = true;
+    lastNotes.call(this.endpoint).then(
+      (notes) => {
+        if (this.pending !== pending || this.dead) return;
+        this.takeNotes(pending, notes);
+        this.reportTimeout(pending);
+      },
+      () => {
+        if (this.pending === pending && !this.dead) this.reportTimeout(pending);
+      },
+    );
+  }
+
+  private reportTimeout(pending: PendingRun): void {
     const ms = this.options.hardTimeoutMs;
     const seconds = Math.round(ms / 100) / 10;
     const finished = new Set(pending.checks.flatMap((c, i) => (c ? [i] : [])));
@@ -387,14 +443,23 @@ export class Supervisor {
     this.die();
   }
 
+  /** A run past its time limit ends as a timeout, whatever else happens while it waits for notes. */
+  private endTimingOut(): boolean {
+    const pending = this.pending;
+    if (!pending?.timingOut || this.dead) return false;
+    this.reportTimeout(pending);
+    return true;
+  }
+
   private violation(message: string): void {
+    if (this.endTimingOut()) return;
     if (this.pending) this.endRun({ kind: 'violation', message });
     else this.rejectReady(new RunnerUnavailableError(message));
     this.die();
   }
 
   private died(failure: EndpointFailure): void {
-    if (this.dead) return;
+    if (this.dead || this.endTimingOut()) return;
     if (this.pending?.acknowledged) this.endRun({ kind: failure.kind, message: failure.message });
     else this.rejectReady(new RunnerUnavailableError(`The runner stopped: ${failure.message}`));
     this.die();
@@ -406,7 +471,7 @@ export class Supervisor {
    * took (`retryable`) rejects so the caller can retry elsewhere.
    */
   private fail(message: string, retryable = false): void {
-    if (this.dead) return;
+    if (this.dead || this.endTimingOut()) return;
     if (this.pending?.acknowledged && !retryable) {
       this.endRun({ kind: 'crashed', message: `The runner stopped: ${message}` });
     } else {

@@ -24,6 +24,12 @@ import { WARMUP_SOURCE, warmupSuite } from './warmup.ts';
 export interface WorkerLoopOptions {
   /** Posts one message, already JSON text, to the host. Bound before any learner code exists. */
   post(text: string): void;
+  /**
+   * Where progress notes (`checkStart`, `call`) go, if not to `post`: the browser's sandboxed
+   * frame keeps them for the page (runner-frame-document.ts), which asks only when a run times
+   * out. Bound before any learner code exists, like `post`.
+   */
+  postNote?(text: string): void;
   /** Where the stores of real runs come from. */
   backend: RedisBackend;
   /** Where the warm-up's stores come from (default: `backend`). */
@@ -50,8 +56,15 @@ export interface WorkerLoop {
 
 /** Starts warming up at once; runs wait until the worker is ready and never overlap. */
 export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
-  const send = createSender(options.post);
-  let queue: Promise<boolean> = start(options, send);
+  const send = createSender(options.post, options.postNote ?? options.post);
+  /** Lessons whose checks this worker has loaded before. */
+  const loaded = new Set<string>();
+  /** Runs received and not yet finished; the warm-up counts as one until it ends. */
+  let unfinished = 1;
+  let queue: Promise<boolean> = start(options, send).then((usable) => {
+    unfinished -= 1;
+    return usable;
+  });
   return {
     receive(raw) {
       const parsed = toWorkerSchema.safeParse(typeof raw === 'string' ? safeJson(raw) : raw);
@@ -63,16 +76,22 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         return;
       }
       // Said at once, before the queue: a worker that answers is alive, however long it then
-      // takes to load the lesson's checks (on a cold page, a download).
-      send.message({ type: 'accepted', runId: message.runId });
+      // takes to load the lesson's checks (on a cold page, a download). An idle worker whose
+      // checks for the lesson are loaded already says `started` in this same task, which
+      // acknowledges the run as well: one message fewer before the learner's code runs.
+      if (unfinished > 0 || !loaded.has(message.lesson))
+        send.message({ type: 'accepted', runId: message.runId });
+      unfinished += 1;
       queue = queue.then(async (usable) => {
-        if (!usable) return false;
         try {
-          await handleRun(options, send, message);
+          if (!usable) return false;
+          if (await handleRun(options, send, message)) loaded.add(message.lesson);
           return true;
         } catch (error) {
           send.message({ type: 'fatal', message: `The runner failed: ${describe(error)}` });
           return false;
+        } finally {
+          unfinished -= 1;
         }
       });
     },
@@ -116,11 +135,12 @@ async function start(options: WorkerLoopOptions, send: Sender): Promise<boolean>
   }
 }
 
+/** Runs one lesson; resolves to whether the lesson's checks were found. */
 async function handleRun(
   options: WorkerLoopOptions,
   send: Sender,
   message: Extract<ReturnType<typeof toWorkerSchema.parse>, { type: 'run' }>,
-): Promise<void> {
+): Promise<boolean> {
   const { runId, lesson, source } = message;
   // The hard timeout counts from here: loading checks for the first time is the runner's time.
   const suite = await options.loadSuite(lesson);
@@ -141,7 +161,7 @@ async function handleRun(
       console: '',
       durationMs: 0,
     });
-    return;
+    return false;
   }
   const clamp = createReportClamp();
   const postCheck = (index: number, result: CheckResult) =>
@@ -158,6 +178,7 @@ async function handleRun(
   const report = await runLesson({ lesson, source, suite }, runOptions);
   const clamped = clamp.report(report);
   send.report(runId, options.snapshot === false ? withoutSnapshot(clamped) : clamped);
+  return true;
 }
 
 function withoutSnapshot(report: RunReport): RunReport {
@@ -173,7 +194,7 @@ interface Sender {
   report(runId: string, report: RunReport): void;
 }
 
-function createSender(post: (text: string) => void): Sender {
+function createSender(post: (text: string) => void, postNote: (text: string) => void): Sender {
   const postParsed = (message: FromWorker): boolean => {
     const parsed = fromWorkerSchema.safeParse(message);
     if (!parsed.success) return false;
@@ -189,7 +210,7 @@ function createSender(post: (text: string) => void): Sender {
       // per learner call, and parsing each cost more than the call itself. The host parses
       // every message it receives anyway.
       if (message.type === 'call' || (message.type === 'checkStart' && message.index < L.checks)) {
-        post(JSON.stringify(message));
+        postNote(JSON.stringify(message));
         return;
       }
       if (postParsed(message)) return;

@@ -1,7 +1,7 @@
 /**
  * Learner code tries to hide commands from the trace or forge entries in it. The trace is
  * recorded by the sandbox's client facade, outside the learner's reach, so none of it works.
- * (Hardening this realm is why this file runs on its own: vitest gives each file its own worker.)
+ * (It hardens the realm, so it runs inside tests/runner/locked-realm.test.ts.)
  */
 import RedisMock from 'ioredis-mock';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- probe suites call arbitrary learner exports */
 /**
  * Runs the runner core in the test's own realm: ioredis-mock's Node build, then hardenRealm(),
- * exactly as the hosts do. Vitest gives every test file its own process, so lockdown stays local.
+ * exactly as the hosts do. Lockdown stays in the worker of the file that imports this: the
+ * suites run together in tests/runner/locked-realm.test.ts, and any other importer gets a worker
+ * of its own (vite.config.ts).
  */
 import RedisMock from 'ioredis-mock';
 import { defineChecks, type CheckContext, type CheckSuite } from '../../src/runner/checks-api.ts';
@@ -12,7 +14,7 @@ import type { RunReport } from '../../src/runner/report.ts';
 
 hardenRealm();
 
-/** One backend per test file, like one per worker. */
+/** One backend per locked realm, like one per worker. */
 export const backend = mockBackend(RedisMock);
 
 /** Runs `source` against `suite` in this realm. */

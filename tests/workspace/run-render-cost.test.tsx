@@ -133,7 +133,9 @@ function panel(id: string): HTMLElement {
 const tracePanel = () => panel('trace');
 const keyspacePanel = () => panel('keyspace');
 
-describe('a warm run’s render', () => {
+// 20 s a test: the first render imports the whole workspace, which took more than vitest's default
+// 5 s on a shared machine at a load average of 15–19 (a longer limit changes nothing they check).
+describe('a warm run’s render', { timeout: 20_000 }, () => {
   it('paints the results first; hidden trace and keyspace tabs catch up after that paint', async () => {
     const { finish } = await renderWorkspace();
     await userEvent.click(runButton());

@@ -89,7 +89,8 @@ async function renderWorkspace({
   const view = render(
     <Workspace key={lesson.slug} lesson={lesson} runner={runner} progress={store} />,
   );
-  await waitFor(() => expect(fakeMonaco.mounted).toBe(true));
+  // The editor is a lazy chunk; its first import in this worker can take seconds on a busy machine.
+  await waitFor(() => expect(fakeMonaco.mounted).toBe(true), { timeout: 10_000 });
   const editor = () => screen.getByRole('textbox', { name: /^Code editor for Key\/value basics/ });
   return { ...view, user, store, storage, runner, editor };
 }
@@ -100,10 +101,14 @@ const openTab = (user: ReturnType<typeof userEvent.setup>, name: string) =>
   user.click(screen.getByRole('tab', { name: new RegExp(`^${name}`) }));
 const runButton = () => screen.getByRole('button', { name: /^Run/ });
 
+// Each describe below allows 20 s a test: a test's first render imports the workspace and its
+// lazy editor, which on a shared, busy machine took more than vitest's default 5 s (measured at a
+// load average of 15–19); quiet, each takes well under a second.
+
 beforeEach(() => resetFakeMonaco());
 afterEach(() => cleanup());
 
-describe('Workspace running code', () => {
+describe('Workspace running code', { timeout: 20_000 }, () => {
   it('warms the runner on mount but never starts a run by itself', async () => {
     const { runner } = await renderWorkspace({
       storage: persistentStorage({
@@ -469,7 +474,7 @@ describe('Workspace running code', () => {
   });
 });
 
-describe('Workspace help without losing work', () => {
+describe('Workspace help without losing work', { timeout: 20_000 }, () => {
   it('resets to the starter only after confirmation, and can undo', async () => {
     const { user, editor } = await renderWorkspace();
     fireEvent.change(editor(), { target: { value: 'my work' } });
@@ -493,7 +498,13 @@ describe('Workspace help without losing work', () => {
     const solutionTab = screen.getByRole('tab', { name: 'Solution' });
     expect(solutionTab).toHaveAttribute('aria-selected', 'false');
     await user.click(solutionTab);
-    const table = await screen.findByRole('table', { name: 'Your code beside the solution' });
+    // The diff view is a chunk of its own (CodePane's import()), loaded on this first click: on a
+    // busy machine its first import takes longer than findByRole's default second.
+    const table = await screen.findByRole(
+      'table',
+      { name: 'Your code beside the solution' },
+      { timeout: 10_000 },
+    );
     expect(within(table).getByText('// TODO')).toBeInTheDocument();
     expect(within(table).getByText("await redis.set('user:1', '{}');")).toBeInTheDocument();
     expect(
@@ -562,7 +573,7 @@ describe('Workspace help without losing work', () => {
   });
 });
 
-describe('Workspace persistence', () => {
+describe('Workspace persistence', { timeout: 20_000 }, () => {
   it('saves while typing (debounced) and shows the code again after a reload', async () => {
     const storage = persistentStorage();
     const first = await renderWorkspace({ storage });
@@ -677,7 +688,7 @@ describe('Workspace persistence', () => {
   });
 });
 
-describe('Workspace progress controls', () => {
+describe('Workspace progress controls', { timeout: 20_000 }, () => {
   it('exports progress to a file and imports it into another browser', async () => {
     let exported = '';
     URL.createObjectURL = vi.fn((blob: Blob) => {

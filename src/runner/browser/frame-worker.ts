@@ -5,26 +5,41 @@
  * thread that a builtin keeps spinning past `worker.terminate()`.
  *
  * The page and the worker talk over a MessagePort handed to the worker, so a run costs no more
- * hops than a worker on the page. Each frame hosts one worker: sandboxed frames of one site share
+ * hops than a worker on the page. The worker's progress notes stop at the frame, which hands the
+ * latest over only when the page asks after a timeout (`lastNotes`). Each frame hosts one worker: sandboxed frames of one site share
  * a process in Chromium, so the runner client takes every frame down together when it recycles
  * one (runner-client.ts).
  */
 import { BOUNDARY_LIMITS } from '../limits.ts';
 import type { ToWorker } from '../protocol.ts';
 import type { WorkerLike } from './runner-client.ts';
-import { RUNNER_FRAME_DOCUMENT, RUNNER_FRAME_SANDBOX } from './runner-frame-document.ts';
+import {
+  NOTES_REQUEST,
+  RUNNER_FRAME_DOCUMENT,
+  RUNNER_FRAME_SANDBOX,
+} from './runner-frame-document.ts';
 
 /** What the frame's own script reports on its control port. */
-type FrameReport = { type: 'origin'; origin: string } | { type: 'error'; message: string };
+type FrameReport =
+  | { type: 'origin'; origin: string }
+  | { type: 'error'; message: string }
+  | { type: 'notes'; notes: unknown[] };
 
 function isFrameReport(data: unknown): data is FrameReport {
   if (typeof data !== 'object' || data === null) return false;
   const report = data as Record<string, unknown>;
   return (
     (report.type === 'origin' && typeof report.origin === 'string') ||
-    (report.type === 'error' && typeof report.message === 'string')
+    (report.type === 'error' && typeof report.message === 'string') ||
+    (report.type === 'notes' && Array.isArray(report.notes))
   );
 }
+
+/**
+ * How long the page waits for the frame's notes after a timeout. The frame's thread is not the
+ * spinning worker's and answers within a millisecond; this only bounds a frame that never does.
+ */
+export const NOTES_TIMEOUT_MS = 500;
 
 /** The message a frame that is not sandboxed gets: the runner refuses to use it. */
 export const UNSANDBOXED_FRAME_MESSAGE =
@@ -53,6 +68,8 @@ export function createFrameWorker(
   const channel = new MessageChannel();
   const control = new MessageChannel();
   const errorListeners: ((event: Event) => void)[] = [];
+  /** Callers waiting for the frame's notes; one answer serves them all. */
+  let notesWaiting: ((notes: unknown[]) => void)[] = [];
   let stopped = false;
 
   const fail = (message: string) => {
@@ -69,6 +86,9 @@ export function createFrameWorker(
     if (event.data.type === 'origin') {
       // Only an opaque origin proves `sandbox` without allow-same-origin is in force.
       if (event.data.origin !== 'null') fail(UNSANDBOXED_FRAME_MESSAGE);
+    } else if (event.data.type === 'notes') {
+      const notes = event.data.notes;
+      for (const resolve of notesWaiting.splice(0)) resolve(notes);
     } else {
       fail(event.data.message || 'the worker stopped unexpectedly');
     }
@@ -92,12 +112,28 @@ export function createFrameWorker(
 
   return {
     postMessage: (message: ToWorker) => channel.port1.postMessage(message),
+    lastNotes() {
+      if (stopped) return Promise.resolve([]);
+      return new Promise<unknown[]>((resolve) => {
+        const timer = setTimeout(() => {
+          notesWaiting = notesWaiting.filter((waiting) => waiting !== answer);
+          resolve([]);
+        }, NOTES_TIMEOUT_MS);
+        const answer = (notes: unknown[]) => {
+          clearTimeout(timer);
+          resolve(notes);
+        };
+        notesWaiting.push(answer);
+        control.port1.postMessage(NOTES_REQUEST);
+      });
+    },
     terminate() {
       if (stopped) return;
       stopped = true;
       frame.remove();
       channel.port1.close();
       control.port1.close();
+      for (const resolve of notesWaiting.splice(0)) resolve([]);
     },
     addEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: never) => void) {
       if (type === 'error') {

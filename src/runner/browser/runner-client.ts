@@ -42,6 +42,8 @@ export interface WorkerLike {
   addEventListener(type: 'error', listener: (event: Event) => void): void;
   /** Subscribes to messages that could not be deserialized. */
   addEventListener(type: 'messageerror', listener: (event: MessageEvent) => void): void;
+  /** The worker's latest progress notes, for a worker whose notes do not come as messages. */
+  lastNotes?(): Promise<unknown[]>;
 }
 
 /** Options for `createRunnerClient`. */
@@ -122,6 +124,7 @@ export function workerEndpoint(worker: WorkerLike): WorkerEndpoint {
       );
     },
     terminate: () => worker.terminate(),
+    ...(worker.lastNotes ? { lastNotes: () => worker.lastNotes?.() ?? Promise.resolve([]) } : {}),
   };
 }
 

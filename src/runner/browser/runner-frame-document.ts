@@ -35,17 +35,30 @@ export const FRAME_BOOTSTRAP =
   "onmessage=(e)=>{onmessage=null;import(URL.createObjectURL(new Blob([e.data],{type:'text/javascript'})))" +
   ".then(()=>dispatchEvent(new MessageEvent('message',{data:'connect',ports:e.ports})),(error)=>setTimeout(()=>{throw error}))}";
 
+/** What the page posts on the control port to get the worker's latest progress notes. */
+export const NOTES_REQUEST = 'notes';
+
 /**
  * The frame's only script. It takes one message, from its parent only: the runner bundle and two
  * ports (one for the worker, one for this frame's own reports: its origin, which proves the
  * sandbox took effect, and the worker's uncaught errors, clipped to the boundary's message cap).
  * `preventDefault` keeps the worker's errors off the console; the page reports them.
+ *
+ * The worker's progress notes (`checkStart`, `call`: JSON text, `type` first) come to this frame,
+ * in the worker's own process, rather than to the page: one per check and per learner call, each
+ * crossing to the page's process cost the run more than the call it announced. The frame keeps
+ * the latest check and the latest call in it, as text it never parses, and posts them on the
+ * control port when the page asks (NOTES_REQUEST), which it does only when a run times out. This
+ * thread is not the worker's, so it answers while the worker spins.
  */
 export const FRAME_SCRIPT =
   'onmessage=(e)=>{if(e.source!==parent||!(e.data instanceof Blob)||e.ports.length!==2)return;onmessage=null;' +
   'const[port,control]=e.ports;control.postMessage({type:"origin",origin:self.origin});' +
   `const w=new Worker(URL.createObjectURL(new Blob([${JSON.stringify(FRAME_BOOTSTRAP)}],{type:"text/javascript"})),{name:${JSON.stringify(FRAME_WORKER_NAME)}});` +
   'w.onerror=(x)=>{x.preventDefault();control.postMessage({type:"error",message:String(x.message||"").slice(0,4096)})};' +
+  'let s="",c="";' +
+  `w.onmessage=(x)=>{const t=typeof x.data==="string"?x.data.slice(0,32768):"";if(t.startsWith(${JSON.stringify('{"type":"checkStart"')})){s=t;c=""}else c=t};` +
+  `control.onmessage=(x)=>{if(x.data===${JSON.stringify(NOTES_REQUEST)})control.postMessage({type:"notes",notes:[s,c]})};` +
   'w.postMessage(e.data,[port])}';
 
 /**
@@ -53,7 +66,7 @@ export const FRAME_SCRIPT =
  * tests/runner-browser/runner-frame-document.test.ts recomputes it, so an edit of the script that
  * forgets the hash fails there, not silently in the browser.
  */
-export const FRAME_SCRIPT_SHA256 = 'qym2L4pxfyD7Y6z2AruIUUuig/N+pIqTd9H+Xn10Co8=';
+export const FRAME_SCRIPT_SHA256 = 'i+1EwiuacBaBWVU24HgA0OU6XQUwCG+90tqF4/WiEQ8=';
 
 /**
  * The frame's Content-Security-Policy, inherited by its blob workers. `blob:` in script-src is

@@ -7,7 +7,8 @@
  * Two ways in. A built app runs this bundle in a sandboxed frame's blob worker
  * (runner-frame-document.ts), named FRAME_WORKER_NAME: there the page's messages come over a
  * MessagePort that the frame's bootstrap hands over in a `connect` event, and what the loop says
- * before that waits. The dev server loads it as a module worker from its URL, talking over `self`.
+ * before that waits, and its progress notes go to the frame itself (`self.postMessage`). The dev
+ * server loads it as a module worker from its URL, talking over `self`.
  *
  * The policy (no network at all) is proved by the page before it trusts this worker
  * (csp-check.ts): any probe from in here that the policy refuses is also logged to the console,
@@ -50,6 +51,11 @@ const loop = startWorkerLoop({
         else early.push(text);
       }
     : scope.postMessage.bind(scope),
+  // In a frame, progress notes go to the frame, in this process, not over the port to the page:
+  // a run sends one per check and per learner call, and each crossing to the page's process cost
+  // the run more than the call itself. The frame keeps the latest and gives them to the page
+  // when a run times out, so the report still names the check and call that hung.
+  ...(viaPort ? { postNote: scope.postMessage.bind(scope) } : {}),
   backend: mockBackend(RedisMock),
   async loadSuite(slug) {
     const load = checksBySlug.get(slug);
