@@ -281,7 +281,13 @@ describe('the runner frame', () => {
     const context = await browser.newContext();
     try {
       const tab = await context.newPage();
-      await tab.goto(`${baseUrl()}/`);
+      // A same-origin page without the app: the app warms its own runner frame and console
+      // worker when it is idle, and their threads, appearing in other processes while the control
+      // starts its worker, would be counted as the control's.
+      await tab.route(`${baseUrl()}/blank`, (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' }),
+      );
+      await tab.goto(`${baseUrl()}/blank`);
       const pagePid = String(await pageRendererPid(tab));
       const framed = await startWorkerThreads(tab, 'frame');
       expect(framed.size).toBeGreaterThan(0);

@@ -6,9 +6,9 @@
  *
  * The page and the worker talk over a MessagePort handed to the worker, so a run costs no more
  * hops than a worker on the page. The worker's progress notes stop at the frame, which hands the
- * latest over only when the page asks after a timeout (`lastNotes`). Each frame hosts one worker: sandboxed frames of one site share
- * a process in Chromium, so the runner client takes every frame down together when it recycles
- * one (runner-client.ts).
+ * latest over only when the page asks after a timeout (`lastNotes`). Each frame hosts one worker:
+ * sandboxed frames of one site share a process in Chromium, so the runner client takes every
+ * frame down together when it recycles one (runner-client.ts).
  */
 import { BOUNDARY_LIMITS } from '../limits.ts';
 import type { ToWorker } from '../protocol.ts';

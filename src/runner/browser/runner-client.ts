@@ -124,7 +124,7 @@ export function workerEndpoint(worker: WorkerLike): WorkerEndpoint {
       );
     },
     terminate: () => worker.terminate(),
-    ...(worker.lastNotes ? { lastNotes: () => worker.lastNotes?.() ?? Promise.resolve([]) } : {}),
+    ...(worker.lastNotes ? { lastNotes: worker.lastNotes.bind(worker) } : {}),
   };
 }
 
