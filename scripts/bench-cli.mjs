@@ -25,7 +25,8 @@ import { parseArgs } from 'node:util';
 import { downloadedFile, readLessonSources } from './course-submissions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// What `npx cachelab` runs (package.json "bin").
+// What `npx cachelab` runs (package.json "bin"), run as npm's bin link runs it: as a command,
+// through its shell preamble (see bin/cachelab.cjs), not as `node <file>`.
 const bin = path.join(root, 'bin/cachelab.cjs');
 const { values: flags } = parseArgs({
   options: {
@@ -105,9 +106,7 @@ async function benchCli() {
     const gnuTime = existsSync('/usr/bin/time');
     const gradeOnce = (extraEnv = {}, cpu = false) => {
       const [command, args] =
-        cpu && gnuTime
-          ? ['/usr/bin/time', ['-f', 'cachelab-cpu %U %S', process.execPath, bin]]
-          : [process.execPath, [bin]];
+        cpu && gnuTime ? ['/usr/bin/time', ['-f', 'cachelab-cpu %U %S', bin]] : [bin, []];
       const run = timed(command, [...args, 'grade', file, '--json'], {
         env: { ...env, ...extraEnv },
         cwd: work,
@@ -149,7 +148,7 @@ async function benchCli() {
       writeFileSync(path.join(subs, name), downloadedFile(lesson.slug, code));
       expected.set(path.join('submissions', name), kind === 'solution');
     }
-    const batch = timed(process.execPath, [bin, 'grade', 'submissions', '--json'], {
+    const batch = timed(bin, ['grade', 'submissions', '--json'], {
       env,
       cwd: work,
     });
