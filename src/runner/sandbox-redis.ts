@@ -632,6 +632,11 @@ export function createIoredisModule(resolve: BindingResolver): object {
   });
 }
 
+// Learners know the client as ioredis's `Redis`, and a timeout report shows it in the call that
+// was running (`saveUser(Redis { status: 'ready' }, …)`). Without this it read `SandboxRedis`,
+// and in the minified browser bundle a name such as `V5`. Set before the class is hardened.
+Object.defineProperty(SandboxRedis, 'name', { value: 'Redis' });
+
 let sharedHardened = false;
 
 /** Hardens what every evaluation and facade shares, once per realm. */
