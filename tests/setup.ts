@@ -1,10 +1,17 @@
 import { afterAll, inject, vi } from 'vitest';
+import { installStylePrefilter } from './helpers/jsdom-style-prefilter.ts';
 
 // The DOM matchers (toBeInTheDocument, ...) only mean something with a DOM, so only the jsdom
 // test files load them: importing jest-dom costs every other file about 0.2 s of CPU, and the
 // suite has dozens of node-environment files. A node file that used one would fail loudly with
 // "Invalid Chai property", never pass by accident.
 if (typeof document !== 'undefined') await import('@testing-library/jest-dom/vitest');
+
+// jsdom's getComputedStyle, which every role query calls many times, matches all 111 rules of its
+// default stylesheet per element; a prefilter answers the ones an element cannot match (by tag
+// name or attribute) with jsdom's own answers (see the helper and its test). Measured A/B on the
+// 19 jsdom files: 65 → 58 s of CPU.
+if (typeof document !== 'undefined') installStylePrefilter(document);
 
 // Files of the `shared` and `dom` projects (vite.config.ts) run one after another in one worker.
 // A file that locks the realm down (SES lockdown, src/runner/harden.ts) leaves it frozen for the

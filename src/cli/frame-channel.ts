@@ -15,6 +15,24 @@ export function encodeFrame(text: string): Buffer {
   return frame;
 }
 
+/** Encodes several messages as consecutive frames in one buffer (one write for all of them). */
+export function encodeFrames(texts: readonly string[]): Buffer {
+  let total = 0;
+  const lengths = texts.map((text) => {
+    const length = Buffer.byteLength(text, 'utf8');
+    total += 4 + length;
+    return length;
+  });
+  const frames = Buffer.allocUnsafe(total);
+  let offset = 0;
+  texts.forEach((text, i) => {
+    frames.writeUInt32BE(lengths[i]!, offset);
+    frames.write(text, offset + 4, 'utf8');
+    offset += 4 + lengths[i]!;
+  });
+  return frames;
+}
+
 /** Handlers of a frame reader. */
 export interface FrameHandlers {
   /** One complete frame's text. */

@@ -53,11 +53,16 @@ export const STATUS_REPLY_COMMANDS: ReadonlySet<string> = new Set([
 
 /** Strings whose every character is printable ASCII other than `\` and `"`. */
 const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Strings whose every character is printable ASCII. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** sdscatrepr: a quoted string with redis-cli's escapes; bytes outside 0x20–0x7e become \xNN. */
 export function quoteBytes(value: RedisString): string {
   // Fast path: printable ASCII without `\` or `"` is its own byte-for-byte rendering.
   if (typeof value === 'string' && PLAIN_ASCII.test(value)) return `"${value}"`;
+  // Printable ASCII (JSON, mostly): each character is its own byte; only `\` and `"` escape.
+  if (typeof value === 'string' && PRINTABLE_ASCII.test(value))
+    return `"${value.replace(/["\\]/g, '\\$&')}"`;
   let out = '"';
   for (const b of toBytes(value)) {
     if (b === 0x5c) out += '\\\\';

@@ -23,6 +23,25 @@ export function clip(value: unknown, max: number, cut?: () => void): string {
   return s.slice(0, end) + CUT_MARK;
 }
 
+const TRUNCATED_PARTS: ReadonlySet<unknown> = new Set<TruncatedPart>([
+  'trace',
+  'console',
+  'keyspace',
+  'message',
+  'checks',
+]);
+
+/**
+ * The known marks of `truncated` (anything else is dropped): the worker loop posts a clamped
+ * check without parsing it again, so what the clamp emits must meet the schema on its own.
+ */
+function knownCuts(value: unknown): Set<TruncatedPart> {
+  const cuts = new Set<TruncatedPart>();
+  if (Array.isArray(value))
+    for (const part of value) if (TRUNCATED_PARTS.has(part)) cuts.add(part as TruncatedPart);
+  return cuts;
+}
+
 /** A finite number, or `fallback`. */
 function finite(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
@@ -100,7 +119,7 @@ export function createReportClamp(): ReportClamp {
   const check = (index: number, result: CheckResult): CheckResult => {
     const memo = clamped.get(index);
     if (memo) return memo;
-    const cuts = new Set<TruncatedPart>(result.truncated ?? []);
+    const cuts = knownCuts(result.truncated);
     const message = () => cuts.add('message');
     const trace = clampTrace(result.trace, cuts);
     const keyspace = clampKeyspace(result.keyspace, cuts);
@@ -128,7 +147,7 @@ export function createReportClamp(): ReportClamp {
   };
 
   const report = (input: RunReport): RunReport => {
-    const cuts = new Set<TruncatedPart>(input.truncated ?? []);
+    const cuts = knownCuts(input.truncated);
     const source = Array.isArray(input.checks) ? input.checks : [];
     if (source.length > L.checks) cuts.add('checks');
     const checks = source.slice(0, L.checks).map((c, i) => check(i, c));

@@ -72,6 +72,8 @@ export class CommandRecorder {
   constructor(
     private readonly startedAt: number,
     private readonly budget: TraceBudget = traceBudget(),
+    /** Whether to keep a trace at all (a host that shows none keeps only the log). */
+    private readonly traced = true,
   ) {}
 
   /**
@@ -83,6 +85,7 @@ export class CommandRecorder {
     const texts = args.map(argText);
     this.count++;
     if (this.entries.length < LOG_LIMIT) this.entries.push({ name: lower, args: texts });
+    if (!this.traced) return untraced;
     if (this.traceEntries.length >= TRACE_LIMIT || this.budget.chars <= 0) {
       this.omitted++;
       return () => {};
@@ -122,25 +125,36 @@ export class CommandRecorder {
     return this.entries;
   }
 
-  /** The check-facing, read-only view of the log; it throws once the log overflowed. */
-  readonly log: CommandLog = hardenFresh({
-    all: () => this.readable().map((e) => ({ name: e.name, args: [...e.args] })),
-    names: () => this.readable().map((e) => e.name),
-    only: (name: string) =>
-      this.readable()
-        .filter((e) => e.name === String(name).toLowerCase())
-        .map((e) => ({ name: e.name, args: [...e.args] })),
-  });
+  private logView: CommandLog | undefined;
+
+  /**
+   * The check-facing, read-only view of the log; it throws once the log overflowed. Made on
+   * first use (one per recorder, so the same object all check long): most checks never read it.
+   */
+  get log(): CommandLog {
+    this.logView ??= hardenFresh({
+      all: () => this.readable().map((e) => ({ name: e.name, args: [...e.args] })),
+      names: () => this.readable().map((e) => e.name),
+      only: (name: string) =>
+        this.readable()
+          .filter((e) => e.name === String(name).toLowerCase())
+          .map((e) => ({ name: e.name, args: [...e.args] })),
+    });
+    return this.logView;
+  }
 
   /** The trace for the report (commands that ran, with their replies) and how many were left out. */
   trace(): { trace: TraceEntry[]; traceOmitted: number } {
-    // A command still pending when the check ended has no reply to show, so no entry.
-    const trace = this.traceEntries
-      .filter((p) => p.settled)
-      .map(({ entry }) => ({ ...entry, args: [...entry.args] }));
+    // A command still pending when the check ended has no reply to show, so no entry. A settled
+    // entry is never written again, and the report's clamp copies every entry it keeps
+    // (boundary-caps.ts), so the entries go out as they are, not copied once more here.
+    const trace = this.traceEntries.filter((p) => p.settled).map(({ entry }) => entry);
     return { trace, traceOmitted: this.omitted };
   }
 }
+
+/** The settle of a command that leaves no trace entry. */
+const untraced: Settle = () => {};
 
 function clip(text: string): string {
   const max = BOUNDARY_LIMITS.traceArgChars;

@@ -61,6 +61,12 @@ export interface RunOptions {
   onCheckStart?: (index: number, name: string) => void;
   /** Called as each call into learner code starts, e.g. "saveUser({ id: 1 })". */
   onCall?: (call: string) => void;
+  /**
+   * Whether results carry what the page's insight tabs show: each check's command trace and
+   * keyspace, and the final keyspace snapshot (default true). The CLI shows none of them, so its
+   * runner child turns this off; the command log that checks judge (`ctx.log`) is kept either way.
+   */
+  insight?: boolean;
 }
 
 /** Default soft timeout per learner call. */
@@ -133,6 +139,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
   let nextInstance: LearnerInstance | undefined = first.instance;
 
   const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const insight = options.insight !== false;
   const deadlines = createDeadlines();
   const budget = traceBudget();
   const results: CheckResult[] = [];
@@ -154,7 +161,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
     const store = await options.backend.openStore();
     const binding: StoreBinding = {
       raw: store.learner,
-      recorder: new CommandRecorder(checkStarted, budget),
+      recorder: new CommandRecorder(checkStarted, budget, insight),
       open: true,
       listeners: [],
       ...(store.connect ? { connect: () => store.connect!() } : {}),
@@ -224,11 +231,13 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
     const { trace, traceOmitted } = binding.recorder.trace();
     let keyspace: CheckResult['keyspace'];
     try {
-      keyspace = await store.snapshot();
+      // Without insight nobody reads the keyspace; the await stays, so that code still pending
+      // from the check (a learner's promise chain) gets the same turns before the store closes.
+      keyspace = insight ? await store.snapshot() : await undefined;
     } catch {
       keyspace = undefined;
     }
-    if (index === input.suite.checks.length - 1) {
+    if (insight && index === input.suite.checks.length - 1) {
       try {
         snapshot = store.rawSnapshot?.();
       } catch {
@@ -243,7 +252,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
       name: check.name,
       ...verdict,
       durationMs: round(performance.now() - checkStarted),
-      trace,
+      ...(insight ? { trace } : {}),
       ...(traceOmitted ? { traceOmitted } : {}),
       ...(keyspace ? { keyspace } : {}),
       clockAdvancedMs: checkClockAdvanced.get(binding) ?? 0,
@@ -297,7 +306,10 @@ function createContext(o: ContextOptions): AnyContext {
     newServer: () => o.proxy(o.instanceFor()) as AnyContext['learner'],
     client: clientFor(o.binding, o.onStale) as unknown as AnyContext['client'],
     redis: revocable(o.store.host, life) as unknown as AnyContext['redis'],
-    log: o.binding.recorder.log,
+    // Read when a check asks for it: making the log's view is wasted on the checks that never do.
+    get log() {
+      return o.binding.recorder.log;
+    },
     clock,
     fakeDb: (fakeOptions = {}) => {
       const db = createFakeDb(fakeOptions, clock, () => {

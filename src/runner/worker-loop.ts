@@ -30,6 +30,12 @@ export interface WorkerLoopOptions {
    * out. Bound before any learner code exists, like `post`.
    */
   postNote?(text: string): void;
+  /**
+   * Posts several messages in this order, at once (the Node child: one write to its pipe). A host
+   * without it, or one with `postNote`, gets one `post` per message. Bound before any learner
+   * code exists, like `post`.
+   */
+  postMany?(texts: readonly string[]): void;
   /** Where the stores of real runs come from. */
   backend: RedisBackend;
   /** Where the warm-up's stores come from (default: `backend`). */
@@ -46,6 +52,8 @@ export interface WorkerLoopOptions {
   uptimeMs(): number;
   /** Whether reports carry the final keyspace snapshot (the page's redis-cli needs it; the CLI does not). */
   snapshot?: boolean;
+  /** Whether results carry each check's trace and keyspace (RunOptions.insight; default true). */
+  insight?: boolean;
 }
 
 /** The running loop. */
@@ -56,7 +64,11 @@ export interface WorkerLoop {
 
 /** Starts warming up at once; runs wait until the worker is ready and never overlap. */
 export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
-  const send = createSender(options.post, options.postNote ?? options.post);
+  const send = createSender(
+    options.post,
+    options.postNote ?? options.post,
+    options.postNote ? undefined : options.postMany,
+  );
   /** Lessons whose checks this worker has loaded before. */
   const loaded = new Set<string>();
   /** Runs received and not yet finished; the warm-up counts as one until it ends. */
@@ -164,8 +176,9 @@ async function handleRun(
     return false;
   }
   const clamp = createReportClamp();
+  const last = Math.min(suite.checks.length, L.checks) - 1;
   const postCheck = (index: number, result: CheckResult) =>
-    send.message({ type: 'check', runId, index, result: clamp.check(index, result) }, index);
+    send.check(runId, index, clamp.check(index, result), index < last);
   const runOptions: RunOptions = {
     backend: options.backend,
     checkTimeoutMs: options.checkTimeoutMs,
@@ -174,8 +187,15 @@ async function handleRun(
     onCheckStart: (index, name) =>
       send.message({ type: 'checkStart', runId, index, name: clip(name, L.messageChars) }),
     onCall: (call) => send.message({ type: 'call', runId, call: clip(call, L.messageChars) }),
+    ...(options.insight === false ? { insight: false } : {}),
   };
-  const report = await runLesson({ lesson, source, suite }, runOptions);
+  let report: RunReport;
+  try {
+    report = await runLesson({ lesson, source, suite }, runOptions);
+  } finally {
+    // Normally sent with the next check's start already; never left behind by a run that ended.
+    send.flush();
+  }
   const clamped = clamp.report(report);
   send.report(runId, options.snapshot === false ? withoutSnapshot(clamped) : clamped);
   return true;
@@ -190,16 +210,50 @@ function withoutSnapshot(report: RunReport): RunReport {
 interface Sender {
   /** Posts one message; a check that fails the schema is posted as a failed check instead. */
   message(message: FromWorker, checkIndex?: number): void;
+  /**
+   * Posts a check's result, clamped by the run's report clamp. With `more` (a later check will
+   * start), a host with `postMany` gets it together with that check's `checkStart` note.
+   */
+  check(runId: string, index: number, result: CheckResult, more: boolean): void;
+  /** Posts a check result still held for the next note. */
+  flush(): void;
   /** Posts `done`, shrinking the report if it is still over the size cap. */
   report(runId: string, report: RunReport): void;
 }
 
-function createSender(post: (text: string) => void, postNote: (text: string) => void): Sender {
+function createSender(
+  post: (text: string) => void,
+  postNote: (text: string) => void,
+  postMany?: (texts: readonly string[]) => void,
+): Sender {
+  /**
+   * A check's result waiting for the next message, to share its write. runLesson starts the next
+   * check in the same synchronous stretch in which it reports one (no await, so no learner code,
+   * in between), so the result is on its way before any learner code of the next check runs;
+   * `flush` covers a run that ends some other way.
+   */
+  let held: string | undefined;
+  const emit = (text: string, toNote: boolean): void => {
+    if (held !== undefined && postMany) {
+      const first = held;
+      held = undefined;
+      postMany([first, text]);
+      return;
+    }
+    (toNote ? postNote : post)(text);
+  };
+  const flush = (): void => {
+    if (held === undefined) return;
+    const text = held;
+    held = undefined;
+    post(text);
+  };
   const postParsed = (message: FromWorker): boolean => {
     const parsed = fromWorkerSchema.safeParse(message);
     if (!parsed.success) return false;
     const text = JSON.stringify(parsed.data);
     if (text.length > L.reportChars) return false;
+    flush();
     post(text);
     return true;
   };
@@ -210,7 +264,7 @@ function createSender(post: (text: string) => void, postNote: (text: string) => 
       // per learner call, and parsing each cost more than the call itself. The host parses
       // every message it receives anyway.
       if (message.type === 'call' || (message.type === 'checkStart' && message.index < L.checks)) {
-        postNote(JSON.stringify(message));
+        emit(JSON.stringify(message), true);
         return;
       }
       if (postParsed(message)) return;
@@ -225,6 +279,24 @@ function createSender(post: (text: string) => void, postNote: (text: string) => 
       // Anything else that fails its own schema is a bug here, not learner input: drop it; the
       // host's deadlines still end the run.
     },
+    check(runId, index, result, more) {
+      // Decision: no zod parse of a check here. The result comes from the run's report clamp
+      // (boundary-caps.ts), which builds every field afresh (clipped strings, finite numbers,
+      // positive integers, known truncation marks, capped lists), so it meets
+      // checkResultSchema by construction (tests/runner/check-post-schema.test.ts tries hostile
+      // values against the schema); the parse cost more than a learner call per check. The
+      // host still parses every message it receives, and the `done` report is parsed here.
+      const message: FromWorker = { type: 'check', runId, index, result };
+      const text = index >= 0 && index < L.checks ? JSON.stringify(message) : undefined;
+      if (text === undefined || text.length > L.reportChars) {
+        sender.message(message, index);
+        return;
+      }
+      flush();
+      if (more && postMany) held = text;
+      else post(text);
+    },
+    flush,
     report(runId, report) {
       if (postParsed({ type: 'done', runId, report })) return;
       // Mark each check that fails the schema on its own, then shrink what is left.
