@@ -44,7 +44,8 @@ const isDom = /@vitest-environment jsdom/;
  * client, whose chunk arrives after the file has ended; in a shared jsdom its start (no `Worker`
  * in jsdom) then fails inside the next file (measured: 4 unhandled rejections). And hydration
  * must meet the app's module state exactly as a first page load has it (measured before: it
- * failed after other DOM files ran in its worker).
+ * failed after other DOM files ran in its worker). The ones that exist run as parts of
+ * tests/app/app-shell.test.tsx (HOSTS below); a new one gets a worker of its own until it joins.
  */
 const rendersTheApp = /app-fixtures\.tsx'|\/app\/App\.tsx'/;
 
@@ -74,26 +75,42 @@ function fengariConf(): Plugin {
 }
 
 /**
- * Test files that tests/runner/locked-realm.test.ts imports, so that they run in its one locked
- * realm (see there), and only there: its `import '<path>.test.ts'` lines, as paths from the root.
+ * Test files that run other test files as parts of themselves, each in a worker of its own: one
+ * worker start, environment and module load instead of one per part (see each host's comment).
+ * tests/runner/locked-realm.test.ts runs the suites that lock the realm down in its one locked
+ * realm; tests/workspace/monaco-mocked.test.tsx the suites that share its one Monaco mock;
+ * tests/app/app-shell.test.tsx the suites that render the real app shell.
  */
-function lockedRealmParts(): string[] {
-  const host = 'tests/runner/locked-realm.test.ts';
-  const source = TEST_FILES.find(({ file }) => file === host)?.source ?? '';
-  return [...source.matchAll(/^import '(\.{1,2}\/[^']+\.test\.ts)';$/gm)].map(([, part]) =>
-    path.posix.join(path.posix.dirname(host), part),
-  );
+const HOSTS = [
+  'tests/runner/locked-realm.test.ts',
+  'tests/workspace/monaco-mocked.test.tsx',
+  'tests/app/app-shell.test.tsx',
+];
+
+/**
+ * The files the hosts import (`import './x.test.ts';` or `await import('./x.test.tsx');`), as
+ * paths from the root: they run inside their host, and only there.
+ */
+function hostedParts(): string[] {
+  return HOSTS.flatMap((host) => {
+    const source = TEST_FILES.find(({ file }) => file === host)?.source ?? '';
+    return [
+      ...source.matchAll(/^\s*(?:await )?import[ (]'(\.{1,2}\/[^']+\.test\.tsx?)'\)?;$/gm),
+    ].map(([, part]) => path.posix.join(path.posix.dirname(host), part));
+  });
 }
 
 const TEST_FILES = testFiles();
 
-const LOCKED_REALM_PARTS = lockedRealmParts();
+const HOSTED_PARTS = hostedParts();
 
 const ISOLATED_FILES = [
+  ...HOSTS,
   ...TEST_FILES.filter(
     ({ file, source }) =>
       (needsOwnWorker.test(source) || rendersTheApp.test(source)) &&
-      !LOCKED_REALM_PARTS.includes(file),
+      !HOSTED_PARTS.includes(file) &&
+      !HOSTS.includes(file),
   ).map(({ file }) => file),
   // Leaves a client's 20 s start-up timer running (the client has no dispose), which would
   // reject in whichever file the worker runs 20 s later.
@@ -131,8 +148,8 @@ export default defineConfig({
       'tests/e2e/**',
       'tests/sandbox/**',
       '**/node_modules/**',
-      // These run inside tests/runner/locked-realm.test.ts.
-      ...LOCKED_REALM_PARTS,
+      // These run inside another test file (hostedParts).
+      ...HOSTED_PARTS,
     ],
     setupFiles: ['tests/setup.ts'],
     // Builds the runner child bundle, or reuses the last build of the same files (children start
@@ -142,6 +159,13 @@ export default defineConfig({
     // this suite is timed on means ONE worker (measured: 104 % CPU). The main process is mostly
     // idle while files run, so use every core.
     maxWorkers: Math.max(2, availableParallelism()),
+    // Keeps each transformed module (vi.mock hoisting, TSX, the lessons plugin's virtual modules)
+    // in node_modules/.experimental-vitest-cache, keyed by its content, vitest's version and this
+    // config's content, so a run transforms only what changed (measured on tests/lessons and
+    // tests/redis: the main process 6.4 → 4.2 s of CPU). A module whose content is not all in its
+    // file is either keyed by its generated code (virtual modules) or never cached
+    // (import.meta.glob). A fresh clone, as in CI, starts cold and pays the transforms once.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         // Most files share their worker's module cache (isolate: false): each worker loads

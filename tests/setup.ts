@@ -44,15 +44,7 @@ if (inject('sharedWorker') && typeof document !== 'undefined') {
   realm[FIRST_URL] ??= window.location.href;
   const firstUrl = realm[FIRST_URL];
   afterAll(async () => {
-    const { cleanup } = await import('@testing-library/react');
-    cleanup();
-    document.head.replaceChildren();
-    document.body.replaceChildren();
-    document.title = '';
-    for (const name of document.documentElement.getAttributeNames())
-      document.documentElement.removeAttribute(name);
-    localStorage.clear();
-    sessionStorage.clear();
-    window.history.replaceState(null, '', firstUrl);
+    const { resetDocument } = await import('./helpers/reset-document.ts');
+    resetDocument(firstUrl);
   });
 }

@@ -27,7 +27,7 @@ import { realmClock, type RealmClock } from './harden.ts';
 import { hardenFresh } from './harden-fresh.ts';
 import { compileLearnerModule, type LearnerInstance } from './learner-module.ts';
 import { CheckFailure, createLearnerProxy } from './learner-proxy.ts';
-import { clampCheckResult } from './boundary-caps.ts';
+import { createReportClamp, type ReportClamp } from './boundary-caps.ts';
 import type { RedisBackend, Store } from './redis-backend.ts';
 import type { KeyspaceSnapshot } from './keyspace-snapshot.ts';
 import type { CheckResult, RunError, RunReport } from './report.ts';
@@ -67,6 +67,12 @@ export interface RunOptions {
    * runner child turns this off; the command log that checks judge (`ctx.log`) is kept either way.
    */
   insight?: boolean;
+  /**
+   * The run's report clamp (boundary-caps.ts), when the host clamps the report too (the worker
+   * loop does), so each check result is clamped once, with the run's trace budget, and the
+   * host's clamp of the report finds it done. Default: a clamp of the run's own.
+   */
+  clamp?: ReportClamp;
 }
 
 /** Default soft timeout per learner call. */
@@ -142,6 +148,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
   const insight = options.insight !== false;
   const deadlines = createDeadlines();
   const budget = traceBudget();
+  const clamp = options.clamp ?? createReportClamp();
   const results: CheckResult[] = [];
   // Learner code that uses a revoked handle fails the check running at the time; check code
   // (the clock, ctx.redis, ctx.learner of an abandoned check) only gets the error.
@@ -248,7 +255,7 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
     await (timedOut && store.discard ? store.discard() : store.close());
     for (const instance of instances) instance.timers.cancelAll();
     if (current === life) current = undefined;
-    const result = validResult({
+    const result = validResult(clamp, index, {
       name: check.name,
       ...verdict,
       durationMs: round(performance.now() - checkStarted),
@@ -366,15 +373,16 @@ function revocable(
 
 /**
  * A result the report can carry: long keys, arguments and previews cut to the boundary caps (and
- * marked), never refused. Decision: no zod parse here. `clampCheckResult` builds every field
- * afresh from a clipped string, a finite number or a positive integer, so its output meets
- * `checkResultSchema` by construction (tests/runner/result-clamp-schema.test.ts tries hostile
- * values); parsing it again cost about 8 % of a warm run. The schema is still enforced where the
- * result crosses a boundary: the worker loop parses every message it posts (a check that fails
- * is posted as failed on its own) and the host parses every message it receives.
+ * marked), never refused. Decision: no zod parse here. The run's clamp builds every field afresh
+ * from a clipped string, a finite number or a positive integer, so its output meets
+ * `checkResultSchema` by construction (tests/runner/check-post-schema.test.ts tries hostile
+ * values); parsing it again cost about 8 % of a warm run. Decision: the clamp is the host's when
+ * it has one (`RunOptions.clamp`), so a check is clamped once, not here and again in the worker
+ * loop. The schema is still enforced where the result crosses a boundary: the host parses every
+ * message it receives.
  */
-function validResult(unclamped: CheckResult): CheckResult {
-  return clampCheckResult(unclamped);
+function validResult(clamp: ReportClamp, index: number, unclamped: CheckResult): CheckResult {
+  return clamp.check(index, unclamped);
 }
 
 function failureOf(error: unknown): Pick<CheckResult, 'passed' | 'message' | 'line' | 'column'> {

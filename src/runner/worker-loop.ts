@@ -5,13 +5,16 @@
  * subset worker, the entry is little more than `onmessage`.
  *
  * The loop warms up on a built-in exercise that doubles as a self-test, says `ready` (or `fatal`),
- * then runs one lesson at a time. Every outgoing message is clamped to the boundary caps,
- * zod-parsed (which copies it into plain data with only known fields) and sent as JSON text, so
- * the host can refuse an oversized message by its length before parsing anything. A value that
- * still fails the schema costs its one check, never the run.
+ * then runs one lesson at a time. Every outgoing message is clamped to the boundary caps and
+ * meets the schema, by construction (check results, progress notes, a clamped `done`: see the
+ * decisions below and in done-text.ts) or by a zod parse (which copies it into plain data with only
+ * known fields), and is sent as JSON text, so the host can refuse an oversized message by its
+ * length before parsing anything. A value that still fails the schema costs its one check, never
+ * the run.
  */
 import type { CheckSuite } from './checks-api.ts';
 import { clip, createReportClamp, shrinkReport } from './boundary-caps.ts';
+import { clampedDoneText } from './done-text.ts';
 import { heldChecks } from './held-checks.ts';
 import { BOUNDARY_LIMITS as L } from './limits.ts';
 import { fromWorkerSchema, toWorkerSchema, type FromWorker } from './protocol.ts';
@@ -188,6 +191,8 @@ async function handleRun(
       send.message({ type: 'checkStart', runId, index, name: clip(name, L.messageChars) }),
     onCall: (call) => send.message({ type: 'call', runId, call: clip(call, L.messageChars) }),
     ...(options.insight === false ? { insight: false } : {}),
+    // The core clamps each result with this run's clamp, so `clamp.report` below finds it done.
+    clamp,
   };
   let report: RunReport;
   try {
@@ -197,7 +202,7 @@ async function handleRun(
     send.flush();
   }
   const clamped = clamp.report(report);
-  send.report(runId, options.snapshot === false ? withoutSnapshot(clamped) : clamped);
+  send.report(runId, options.snapshot === false ? withoutSnapshot(clamped) : clamped, true);
   return true;
 }
 
@@ -217,8 +222,11 @@ interface Sender {
   check(runId: string, index: number, result: CheckResult, more: boolean): void;
   /** Posts a check result still held for the next note. */
   flush(): void;
-  /** Posts `done`, shrinking the report if it is still over the size cap. */
-  report(runId: string, report: RunReport): void;
+  /**
+   * Posts `done`, shrinking the report if it is still over the size cap. `clamped`: the report is
+   * the run's report clamp's output (done-text.ts posts it without a second full parse).
+   */
+  report(runId: string, report: RunReport, clamped?: boolean): void;
 }
 
 function createSender(
@@ -285,7 +293,7 @@ function createSender(
       // positive integers, known truncation marks, capped lists), so it meets
       // checkResultSchema by construction (tests/runner/check-post-schema.test.ts tries hostile
       // values against the schema); the parse cost more than a learner call per check. The
-      // host still parses every message it receives, and the `done` report is parsed here.
+      // host still parses every message it receives.
       const message: FromWorker = { type: 'check', runId, index, result };
       const text = index >= 0 && index < L.checks ? JSON.stringify(message) : undefined;
       if (text === undefined || text.length > L.reportChars) {
@@ -297,7 +305,13 @@ function createSender(
       else post(text);
     },
     flush,
-    report(runId, report) {
+    report(runId, report, clamped) {
+      const text = clamped ? clampedDoneText(runId, report) : undefined;
+      if (text !== undefined) {
+        flush();
+        post(text);
+        return;
+      }
       if (postParsed({ type: 'done', runId, report })) return;
       // Mark each check that fails the schema on its own, then shrink what is left.
       const checks = report.checks.map((check) =>

@@ -201,12 +201,20 @@ describe(prestart, () => {
       const child = prestart(args, cwd);
       expect(child, args.join(' ')).toBeDefined();
       try {
-        // prlimit execs node in the same pid: wait for node's own command line.
-        const argv = () => readFileSync(`/proc/${child!.pid}/cmdline`, 'utf8').split('\0');
+        // prlimit execs node in the same pid: wait for node's own command line, and keep the
+        // one read that showed it (the child may exit right after, leaving an empty one: seen
+        // once under load as `"undefined" is not valid JSON`).
+        let argv: string[] = [];
         await expect
-          .poll(() => argv().some((a) => a.startsWith('--max-old-space-size')), { interval: 5 })
+          .poll(
+            () => {
+              argv = readFileSync(`/proc/${child!.pid}/cmdline`, 'utf8').split('\0');
+              return argv.some((a) => a.startsWith('--max-old-space-size'));
+            },
+            { interval: 5 },
+          )
           .toBe(true);
-        const config = JSON.parse(argv().filter(Boolean).at(-1)!) as { lessonsDir: string };
+        const config = JSON.parse(argv.filter(Boolean).at(-1)!) as { lessonsDir: string };
         return config.lessonsDir;
       } finally {
         child!.discard();
