@@ -48,3 +48,9 @@ if (inject('sharedWorker') && typeof document !== 'undefined') {
     resetDocument(firstUrl);
   });
 }
+
+// CACHELAB_TEST_CPU_LOG=<file>: each file's CPU, for scripts/test-cpu-report.mjs (see the helper).
+if (process.env.CACHELAB_TEST_CPU_LOG) {
+  const { logFileCpu } = await import('./helpers/cpu-log.ts');
+  logFileCpu(process.env.CACHELAB_TEST_CPU_LOG);
+}

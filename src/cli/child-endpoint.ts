@@ -25,6 +25,7 @@ import type { RedisPort } from '../runner/protocol.ts';
 import type { EndpointFailure, WorkerEndpoint } from '../runner/supervisor.ts';
 import { decodeBytes, encodeBytes, encodeFrame, frameReader } from './frame-channel.ts';
 import { markStep, noteDuration, timingEnabled } from './grade-timing.ts';
+import { openNotesFile } from './notes-file.ts';
 import type { ChildConfig } from './child-main.ts';
 
 /** How to start one child. */
@@ -212,10 +213,12 @@ function residentMb(pid: number): number | undefined {
 /** Starts a child and returns its endpoint. */
 export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
   const [file, args] = command(options);
+  // fd 4: where the child keeps its progress notes, read only when a run times out (notes-file.ts).
+  const notes = openNotesFile();
   const child: ChildProcess = spawn(file, args, {
     // fd 3 is the frame channel; stdout is ignored (learner output is captured inside the
     // sandbox), stderr is read only to classify a crash.
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', notes.fd],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_OPTIONS: '' },
     windowsHide: true,
   });
@@ -310,11 +313,13 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
   watchdog.unref();
 
   child.on('error', (error) => {
+    notes.close();
     report({ kind: 'crashed', message: `the runner process could not start: ${error.message}` });
     kill();
   });
   child.on('exit', (code, signal) => {
     clearInterval(watchdog);
+    notes.close();
     report(classifyExit(code, signal, stderr, overMemory, options.memoryMb));
   });
 
@@ -333,10 +338,12 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
       errorListeners.push(listener);
       if (failure) listener(failure);
     },
+    lastNotes: () => Promise.resolve(notes.read()),
     terminate() {
       stopped = true;
       kill();
       channel.destroy();
+      notes.close();
     },
   };
 }

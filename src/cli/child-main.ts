@@ -25,6 +25,7 @@ import {
   frameReader,
 } from './frame-channel.ts';
 import { loadCheckSuite } from './load-checks.ts';
+import { notesWriter } from './notes-file.ts';
 
 /** What the parent passes as the child's last argument, as JSON. */
 export interface ChildConfig {
@@ -92,9 +93,13 @@ export async function startChild(
     return folders.get(slug);
   };
 
+  const post = (text: string) => write(LOOP_FRAME + text);
+  // Progress notes go to the notes file the pool gave this child (notes-file.ts), not the pipe.
+  const postNote = notesWriter(post);
   const loop = startWorkerLoop({
-    post: (text) => write(LOOP_FRAME + text),
-    // A check's result and the next check's start note: one write to the pipe, not two.
+    post,
+    ...(postNote ? { postNote } : {}),
+    // Without a notes file: a check's result and the next check's start note share one write.
     postMany: (texts) => channel.write(encodeFrames(texts.map((text) => LOOP_FRAME + text))),
     backend,
     warmupBackend: mock,

@@ -231,6 +231,7 @@ async function poolFor(
     hardTimeoutMs?: number;
     server?: NodeRunnerOptions['server'];
     prestarted?: PrestartedChild;
+    strictChecks?: boolean;
   },
 ): Promise<RunnerPool> {
   const { poolPlan } = await import('./pool-plan.ts');
@@ -246,6 +247,7 @@ async function poolFor(
       ? { childSnapshot: { blob: snapshot.blob, onRejected: (blob) => snapshot.reject(blob) } }
       : {}),
     ...(options.prestarted ? { prestarted: options.prestarted } : {}),
+    ...(options.strictChecks ? { strictChecks: true } : {}),
   });
   if (!snapshot || snapshot.blob) return pool;
   return {
@@ -265,7 +267,13 @@ async function runnerFor(
   timeout: string | undefined,
   server?: NodeRunnerOptions['server'],
 ): Promise<NodeRunner> {
-  const pool = await poolFor(io, root, { size: 1, hardTimeoutMs: timeoutOf(timeout), server });
+  // verify tests the checks themselves, so they run with chai's typo guard (RunOptions.strictChecks).
+  const pool = await poolFor(io, root, {
+    size: 1,
+    hardTimeoutMs: timeoutOf(timeout),
+    server,
+    strictChecks: true,
+  });
   return {
     run: (lesson, source) => pool.run(lesson, source),
     lastStartupMs: () => pool.ready(),

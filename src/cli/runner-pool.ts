@@ -26,6 +26,8 @@ export interface RunnerPoolOptions {
   size?: number;
   /** Whole-run hard timeout in ms, counted from the child's acknowledgement (default 10 000). */
   hardTimeoutMs?: number;
+  /** Runs checks with chai's typo guard (RunOptions.strictChecks): `verify`'s pools. */
+  strictChecks?: boolean;
   /** Resident memory limit per child in MB (default 512). */
   memoryMb?: number;
   /** Soft timeout per learner call, in ms (default 1 000). */
@@ -124,6 +126,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       startupTimeoutMs: options.startupTimeoutMs ?? 60_000,
       hardTimeoutMs,
       memoryMb,
+      ...(options.strictChecks ? { strictChecks: true } : {}),
     });
     const member: Member = {
       supervisor,

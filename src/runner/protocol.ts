@@ -96,6 +96,8 @@ export const toWorkerSchema = z.discriminatedUnion('type', [
     runId,
     lesson: text(200),
     source: text(L.sourceChars),
+    /** RunOptions.strictChecks: `cachelab verify` runs the checks with chai's typo guard. */
+    strict: z.optional(z.literal(true)),
   }),
   /** Asks an idle worker to answer `pong`: proof that nothing of the last run is still running. */
   z.object({ type: z.literal('ping'), id: z.int() }),

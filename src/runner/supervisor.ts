@@ -71,6 +71,8 @@ export interface SupervisorOptions {
    * security header); it resolves to a reason to refuse, or undefined.
    */
   gate?: Promise<string | undefined>;
+  /** Every run asks for chai's typo guard (RunOptions.strictChecks): `cachelab verify`'s runner. */
+  strictChecks?: boolean;
 }
 
 /** Streams the progress of one run to whoever asked for it. */
@@ -236,7 +238,13 @@ export class Supervisor {
       this.arm(this.responseTimeoutMs, () =>
         this.fail('The runner did not take the run in time.', true),
       );
-      this.endpoint.post({ type: 'run', runId, lesson, source });
+      this.endpoint.post({
+        type: 'run',
+        runId,
+        lesson,
+        source,
+        ...(this.options.strictChecks ? { strict: true as const } : {}),
+      });
     });
   }
 

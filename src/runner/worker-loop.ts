@@ -191,6 +191,7 @@ async function handleRun(
       send.message({ type: 'checkStart', runId, index, name: clip(name, L.messageChars) }),
     onCall: (call) => send.message({ type: 'call', runId, call: clip(call, L.messageChars) }),
     ...(options.insight === false ? { insight: false } : {}),
+    ...(message.strict ? { strictChecks: true } : {}),
     // The core clamps each result with this run's clamp, so `clamp.report` below finds it done.
     clamp,
   };

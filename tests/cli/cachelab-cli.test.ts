@@ -180,6 +180,8 @@ describe('cachelab grade, one file', () => {
     const json = JSON.parse(stdout);
     expect(json.error.kind).toBe('timeout');
     expect(json.error.check).toMatch(/loadUser/);
+    // The call that hung, from the child's notes file (notes-file.ts), read at the timeout.
+    expect(json.error.message).toMatch(/, in loadUser\(.*\)\. Is there an endless loop/);
     expect(json.error.notRun.length).toBeGreaterThan(0);
     expect(json.checks.length + 1 + json.error.notRun.length).toBe(11);
   }, 30_000);
@@ -461,31 +463,34 @@ describe('cachelab verify', () => {
   });
 });
 
+/** An author's course in a scratch folder: lesson 1 as `<folder>/01-kv`, with `check` first. */
+function courseWithCheck(folder: string, check: string): string {
+  const dir = mkdtempSync(path.join(scratch, 'course-'));
+  cpSync(lesson1, path.join(dir, folder, '01-kv'), { recursive: true });
+  const checks = path.join(dir, folder, '01-kv/checks.ts');
+  writeFileSync(
+    checks,
+    readFileSync(checks, 'utf8').replace('checks: [', `checks: [\n    ${check},`),
+  );
+  return dir;
+}
+
 describe('--course: a course outside this package', () => {
   // An author's repository: its own folder of lessons (not named lessons/), with its own checks.
   // One fixture for both tests, so they share one warm runner.
   let courseDir: string | undefined;
   const course = () => (courseDir ??= makeCourse());
-  const makeCourse = () => {
-    const dir = mkdtempSync(path.join(scratch, 'course-'));
-    cpSync(lesson1, path.join(dir, 'my-course/01-kv'), { recursive: true });
-    // A check this course has and the built-in one does not: proves its checks.ts is the one run.
-    const checks = path.join(dir, 'my-course/01-kv/checks.ts');
-    writeFileSync(
-      checks,
-      readFileSync(checks, 'utf8').replace(
-        'checks: [',
-        `checks: [
-    {
+  // A check this course has and the built-in one does not: proves its checks.ts is the one run.
+  const makeCourse = () =>
+    courseWithCheck(
+      'my-course',
+      `{
       name: "the course's own check: loadUser is exported",
       async run({ learner, expect }) {
         expect(typeof learner.loadUser).to.equal('function');
       },
-    },`,
-      ),
+    }`,
     );
-    return dir;
-  };
 
   test("verify --course checks the author's lessons", async () => {
     const dir = course();
@@ -518,6 +523,28 @@ describe('--course: a course outside this package', () => {
     expect(JSON.parse(builtIn.stdout).submissions[0].error.message).toMatch(
       /names lesson "kv" of course "my-course".*pass --course <dir>/,
     );
+  });
+});
+
+describe("verify runs checks with chai's typo guard", () => {
+  test('a check that misspells an assertion fails verify instead of asserting nothing', async () => {
+    const dir = courseWithCheck(
+      'typo-course',
+      `{
+      name: 'loadUser is a function',
+      async run({ learner, expect }) {
+        expect(learner.loadUser).to.be.a.functoin;
+      },
+    }`,
+    );
+    const { code, stdout } = await cachelabInProcess(
+      ['verify', '--course', 'typo-course', '--json'],
+      { cwd: dir },
+    );
+    const [lesson] = JSON.parse(stdout).lessons;
+    expect(lesson).toMatchObject({ lesson: 'kv', solutionPassed: false });
+    expect(JSON.stringify(lesson)).toMatch(/Invalid Chai property: functoin/);
+    expect(code).toBe(1);
   });
 });
 

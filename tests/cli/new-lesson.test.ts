@@ -3,10 +3,9 @@ import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNodeRunner } from '../../src/cli/node-host.ts';
-import { lessonTemplate, runNew } from '../../src/cli/new-lesson.ts';
+import { runNew } from '../../src/cli/new-lesson.ts';
 import { parseLessonFolder, type LessonFileName } from '../../src/lessons/parse-lesson.ts';
 import { LESSON_FILES } from '../../src/lessons/schema.ts';
-import { repoRoot } from '../helpers/run-cachelab.ts';
 import { runnerChildEntry } from '../helpers/runner-child-bundle.ts';
 
 let root: string;
@@ -143,27 +142,8 @@ describe('runNew', () => {
     expect(result.stderr).toContain('no lessons/ folder');
   });
 
-  it("writes files that pass the project's own prettier --check and eslint", async () => {
-    const { ESLint } = await import('eslint');
-    const prettier = await import('prettier');
-    const eslint = new ESLint({ cwd: repoRoot });
-    const files = lessonTemplate('pub-sub');
-    for (const [name, text] of Object.entries(files)) {
-      // Checked as if they were in this repository's lessons/, under its own configs.
-      const filepath = path.join(repoRoot, 'lessons', '99-pub-sub', name);
-      const options = { ...(await prettier.resolveConfig(filepath)), filepath };
-      if (!name.endsWith('.md')) expect(await prettier.check(text, options), name).toBe(true);
-      if (name.endsWith('.ts')) {
-        const [result] = await eslint.lintText(text, { filePath: filepath });
-        expect(result!.messages, name).toEqual([]);
-      }
-    }
-    // Control: the same check fails on a line longer than the project's print width.
-    const long = files['checks.ts'].replace("'greeting', 'hello'", `'${'g'.repeat(80)}', 'hello'`);
-    const filepath = path.join(repoRoot, 'lessons', '99-pub-sub', 'checks.ts');
-    const options = { ...(await prettier.resolveConfig(filepath)), filepath };
-    expect(await prettier.check(long, options)).toBe(false);
-    // ESLint with typescript-eslint loads in about 2 s on a quiet machine, and ten times that
-    // while other work shares the two cores.
-  }, 90_000);
+  // That the files it writes pass the project's own prettier --check and eslint is tested in
+  // tests/lint/boundaries.test.ts, the file that loads ESLint anyway (loading ESLint with
+  // typescript-eslint costs about 2 s of CPU, paid once per worker, and the two files often ran
+  // in different workers).
 });

@@ -63,9 +63,13 @@ interface Manifest {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-/** Node, rolldown and this builder: a change in any of them is a different build. */
+/**
+ * Node, rolldown, this builder and the checkout: a change in any of them is a different build.
+ * The checkout too, because a second clone that shares this node_modules (a symlink) would
+ * otherwise take a bundle built from the first clone's sources while those still match.
+ */
 const recipe = () =>
-  JSON.stringify([process.version, ROLLDOWN_VERSION, sha256(fileURLToPath(import.meta.url))]);
+  JSON.stringify([process.version, ROLLDOWN_VERSION, sha256(fileURLToPath(import.meta.url)), root]);
 
 /**
  * The child bundle from `cacheDir` when every file it was built from (sources and dependencies,

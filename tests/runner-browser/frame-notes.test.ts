@@ -1,7 +1,12 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFrameWorker, NOTES_TIMEOUT_MS } from '../../src/runner/browser/frame-worker.ts';
-import { FRAME_SCRIPT, NOTES_REQUEST } from '../../src/runner/browser/runner-frame-document.ts';
+import {
+  FRAME_SCRIPT,
+  NOTES_DRAIN_MS,
+  NOTES_PORT,
+  NOTES_REQUEST,
+} from '../../src/runner/browser/runner-frame-document.ts';
 import type { ToWorker } from '../../src/runner/protocol.ts';
 import type { RunReport } from '../../src/runner/report.ts';
 import {
@@ -182,12 +187,39 @@ describe('Supervisor with notes kept by the endpoint', () => {
   });
 });
 
+/**
+ * A stand-in for the notes port the worker hands its frame: it records whether the frame started
+ * it (set `onmessage`) or closed it, and delivers what was posted before that once started, a
+ * task per note, as a MessagePort does.
+ */
+class NotesPort {
+  queued: unknown[] = [];
+  started = false;
+  closed = false;
+  private listener: ((event: { data: unknown }) => void) | undefined;
+  post(data: unknown) {
+    if (this.closed) return;
+    if (this.listener) setTimeout(() => this.listener?.({ data }));
+    else this.queued.push(data);
+  }
+  set onmessage(listener: (event: { data: unknown }) => void) {
+    this.started = true;
+    this.listener = listener;
+    for (const data of this.queued.splice(0)) setTimeout(() => this.listener?.({ data }));
+  }
+  close() {
+    this.closed = true;
+    this.listener = undefined;
+  }
+}
+
 /** Runs FRAME_SCRIPT against stand-ins for the frame's globals; returns its worker and ports. */
 function runFrameScript() {
   const scope: Record<string, unknown> = { onmessage: null };
-  let worker: { onmessage?: (event: { data: unknown }) => void; postMessage(): void } | undefined;
+  type FromWorker = (event: { data: unknown; ports: unknown[] }) => void;
+  let worker: { onmessage?: FromWorker; postMessage(): void } | undefined;
   class FakeWorker {
-    onmessage?: (event: { data: unknown }) => void;
+    onmessage?: FromWorker;
     onerror?: unknown;
     constructor() {
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the test needs the instance the script made
@@ -219,7 +251,13 @@ function runFrameScript() {
   const replies: unknown[] = [];
   control.port1.onmessage = (event) => replies.push(event.data);
   return {
-    fromWorker: (data: unknown) => fromWorker({ data }),
+    /** The worker hands the frame a new notes port (as notesToFrame in worker.ts does). */
+    newPort: (data: unknown = NOTES_PORT) => {
+      const port = new NotesPort();
+      fromWorker({ data, ports: [port] });
+      return port;
+    },
+    fromWorker: (data: unknown) => fromWorker({ data, ports: [] }),
     ask: async () => {
       const before = replies.length;
       control.port1.postMessage(NOTES_REQUEST);
@@ -236,34 +274,73 @@ function runFrameScript() {
 }
 
 describe('the frame script', () => {
-  it('keeps the latest check and the latest call in it, and gives them when asked', async () => {
+  it('leaves the notes unread until asked, then gives the latest check and call', async () => {
     const frame = runFrameScript();
     await vi.waitFor(() =>
       expect(frame.replies).toContainEqual({ type: 'origin', origin: 'null' }),
     );
-    frame.fromWorker(note('r', 0));
-    frame.fromWorker(call('r', 'a()'));
-    frame.fromWorker(call('r', 'b()'));
+    const port = frame.newPort();
+    port.post(note('r', 0));
+    port.post(call('r', 'a()'));
+    port.post(call('r', 'b()'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(port.started).toBe(false);
     expect(await frame.ask()).toEqual({ type: 'notes', notes: [note('r', 0), call('r', 'b()')] });
+    expect(port.started).toBe(true);
     // Control: a new check forgets the last check's call.
-    frame.fromWorker(note('r', 1));
+    port.post(note('r', 1));
     expect(await frame.ask()).toEqual({ type: 'notes', notes: [note('r', 1), ''] });
     // Anything but text is not a note.
-    frame.fromWorker({ type: 'call' });
+    port.post({ type: 'call' });
     expect((await frame.ask()).notes).toEqual([note('r', 1), '']);
+    frame.close();
+  });
+
+  it('closes the port a new one replaces, and reads only the new one', async () => {
+    const frame = runFrameScript();
+    await vi.waitFor(() => expect(frame.replies).toHaveLength(1));
+    const first = frame.newPort();
+    first.post(note('r', 0));
+    const second = frame.newPort();
+    expect(first.closed).toBe(true);
+    second.post(note('r', 0));
+    second.post(call('r', 'c()'));
+    expect(await frame.ask()).toEqual({ type: 'notes', notes: [note('r', 0), call('r', 'c()')] });
+    expect(first.started).toBe(false);
+    // Control: a port sent with any other message is not taken, and the current one stays.
+    const stray = frame.newPort('something else');
+    expect(second.closed).toBe(false);
+    expect(stray.started).toBe(false);
+    frame.close();
+  });
+
+  it('answers by the drain limit even while notes keep coming', async () => {
+    const frame = runFrameScript();
+    await vi.waitFor(() => expect(frame.replies).toHaveLength(1));
+    const port = frame.newPort();
+    port.post(note('r', 0));
+    const flood = setInterval(() => port.post(call('r', 'again()')), 1);
+    const asked = performance.now();
+    const answer = await frame.ask();
+    clearInterval(flood);
+    expect(answer.notes[0]).toBe(note('r', 0));
+    expect(performance.now() - asked).toBeLessThan(NOTES_DRAIN_MS + 400);
     frame.close();
   });
 
   it('answers only the notes request on its control port', async () => {
     const frame = runFrameScript();
     await vi.waitFor(() => expect(frame.replies).toHaveLength(1));
-    frame.fromWorker(note('r', 0));
+    frame.newPort().post(note('r', 0));
     frame.post('other');
     frame.post({ type: NOTES_REQUEST });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(frame.replies).toHaveLength(1);
     // Control: the request itself is answered.
     expect(await frame.ask()).toEqual({ type: 'notes', notes: [note('r', 0), ''] });
+    // Text from the worker itself is not a note (notes come over the port only).
+    frame.fromWorker(note('r', 2));
+    expect((await frame.ask()).notes).toEqual([note('r', 0), '']);
     frame.close();
   });
 });

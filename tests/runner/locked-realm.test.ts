@@ -35,6 +35,7 @@ import './worker-loop-messages.test.ts';
 import './worker-loop-batch.test.ts';
 import './run-insight.test.ts';
 import './clamp-once.test.ts';
+import './strict-checks.test.ts';
 import '../redis/dump.test.ts';
 import '../redis/functions.test.ts';
 import '../redis/sandbox-surface.test.ts';

@@ -33,6 +33,7 @@ import { Supervisor } from '../../src/runner/supervisor.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lessonsDir = path.join(root, 'lessons');
+const SES_CJS = path.join(root, 'node_modules/ses/dist/ses.cjs');
 const LESSON = 'key-value-basics';
 const MEMORY_MB = 384;
 const solution = readFileSync(path.join(lessonsDir, '01-key-value-basics/solution.ts'), 'utf8');
@@ -58,7 +59,13 @@ beforeAll(async () => {
     input: { 'runner-child': path.join(root, 'src/cli/child-snapshot.ts') },
     platform: 'node',
     cwd: root,
-    resolve: { alias: { 'cachelab/checks': path.join(root, 'src/runner/checks-api.ts') } },
+    resolve: {
+      alias: {
+        'cachelab/checks': path.join(root, 'src/runner/checks-api.ts'),
+        // As scripts/build-cli.mjs bundles it: SES from ses.cjs beside it (src/cli/child-ses.ts).
+        ses: path.join(root, 'src/cli/child-ses-shim.ts'),
+      },
+    },
     logLevel: 'silent',
   });
   try {
@@ -72,6 +79,7 @@ beforeAll(async () => {
   } finally {
     await build.close();
   }
+  copyFileSync(SES_CJS, path.join(work, 'dist/ses.cjs'));
   entry = path.join(work, 'dist/runner-child.cjs');
   blob = path.join(work, 'child.blob');
   buildBlob(MEMORY_MB, blob);
@@ -209,6 +217,7 @@ describe(childSnapshot, () => {
     const cache = path.join(work, name, 'cache');
     mkdirSync(built, { recursive: true });
     copyFileSync(entry, path.join(built, 'runner-child.cjs'));
+    copyFileSync(SES_CJS, path.join(built, 'ses.cjs'));
     const sha256 = createHash('sha256')
       .update(readFileSync(path.join(built, 'runner-child.cjs')))
       .digest('hex');

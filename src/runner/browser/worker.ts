@@ -7,8 +7,8 @@
  * Two ways in. A built app runs this bundle in a sandboxed frame's blob worker
  * (runner-frame-document.ts), named FRAME_WORKER_NAME: there the page's messages come over a
  * MessagePort that the frame's bootstrap hands over in a `connect` event, and what the loop says
- * before that waits, and its progress notes go to the frame itself (`self.postMessage`). The dev
- * server loads it as a module worker from its URL, talking over `self`.
+ * before that waits, and its progress notes go to the frame, over ports it hands the frame
+ * (`notesToFrame`). The dev server loads it as a module worker from its URL, talking over `self`.
  *
  * The policy (no network at all) is proved by the page before it trusts this worker
  * (csp-check.ts): any probe from in here that the policy refuses is also logged to the console,
@@ -19,12 +19,17 @@ import { RedisMock } from './worker-realm.ts';
 import type { CheckSuite } from '../checks-api.ts';
 import { mockBackend } from '../redis-backend.ts';
 import { startWorkerLoop } from '../worker-loop.ts';
-import { FRAME_WORKER_NAME } from './runner-frame-document.ts';
+import {
+  CHECK_START_PREFIX,
+  FRAME_WORKER_NAME,
+  NOTES_PER_PORT,
+  NOTES_PORT,
+} from './runner-frame-document.ts';
 
 /** The parts of DedicatedWorkerGlobalScope this entry uses (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
   name: string;
-  postMessage(message: string): void;
+  postMessage(message: string, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
 }
 
@@ -42,6 +47,34 @@ for (const [file, load] of Object.entries(checkModules)) {
   if (slug) checksBySlug.set(slug, load);
 }
 
+/**
+ * Progress notes for the frame: into a port the frame keeps unstarted and reads only when a run
+ * times out (runner-frame-document.ts), so no note wakes the frame. Every NOTES_PER_PORT notes the
+ * frame gets a new port, which starts with the check this worker is in, and closes the old one.
+ */
+function notesToFrame(): (text: string) => void {
+  let port: MessagePort | undefined;
+  let sent = 0;
+  let checkStart = '';
+  return (text) => {
+    const isStart = text.startsWith(CHECK_START_PREFIX);
+    if (isStart) checkStart = text;
+    if (!port || sent >= NOTES_PER_PORT) {
+      const channel = new MessageChannel();
+      port?.close();
+      port = channel.port1;
+      sent = 0;
+      scope.postMessage(NOTES_PORT, [channel.port2]);
+      if (checkStart && !isStart) {
+        port.postMessage(checkStart);
+        sent += 1;
+      }
+    }
+    port.postMessage(text);
+    sent += 1;
+  };
+}
+
 const loop = startWorkerLoop({
   // Bound now (the port's at hand-over, which comes before any run), before any learner code
   // exists; nothing learner code can reach refers to either.
@@ -53,9 +86,9 @@ const loop = startWorkerLoop({
     : scope.postMessage.bind(scope),
   // In a frame, progress notes go to the frame, in this process, not over the port to the page:
   // a run sends one per check and per learner call, and each crossing to the page's process cost
-  // the run more than the call itself. The frame keeps the latest and gives them to the page
-  // when a run times out, so the report still names the check and call that hung.
-  ...(viaPort ? { postNote: scope.postMessage.bind(scope) } : {}),
+  // the run more than the call itself. The frame keeps them unread and gives the latest to the
+  // page when a run times out, so the report still names the check and call that hung.
+  ...(viaPort ? { postNote: notesToFrame() } : {}),
   backend: mockBackend(RedisMock),
   async loadSuite(slug) {
     const load = checksBySlug.get(slug);
