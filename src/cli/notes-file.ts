@@ -20,6 +20,7 @@ import { closeSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BOUNDARY_LIMITS } from '../runner/limits.ts';
+import { CHECK_START_PREFIX } from '../runner/protocol.ts';
 
 /** The descriptor the child finds its notes file at. */
 export const NOTES_FD = 4;
@@ -30,7 +31,6 @@ const HEADER_BYTES = 8;
  * JSON may escape to six bytes a character, plus the run id and field names.
  */
 const MAX_RECORD_BYTES = 2 * (6 * BOUNDARY_LIMITS.messageChars + 1024) + 1;
-const CHECK_START = '{"type":"checkStart"';
 
 /** The host's side of one child's notes file. */
 export interface NotesFile {
@@ -104,7 +104,7 @@ export function notesWriter(
       fallback(text);
       return;
     }
-    if (text.startsWith(CHECK_START)) {
+    if (text.startsWith(CHECK_START_PREFIX)) {
       checkStart = text;
       call = '';
     } else {

@@ -90,6 +90,13 @@ export const runReportSchema = z.object({
 const runId = text(200);
 
 /** Messages the host sends to the worker. */
+/**
+ * How a check-start note's JSON text begins (the worker loop writes `type` first), so the hosts
+ * that keep the latest notes as text (the browser's frame, the Node child's notes file) can tell
+ * a new check, which forgets the last call, without parsing.
+ */
+export const CHECK_START_PREFIX = '{"type":"checkStart"';
+
 export const toWorkerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run'),
@@ -123,7 +130,8 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
   }),
   /**
    * A check began; lets a timeout report name it. This and `call` are progress notes: a framed
-   * browser worker gives them to its frame, which hands the latest over after a timeout.
+   * browser worker gives them to its frame, and the Node child writes them to its notes file;
+   * either hands the latest over after a timeout.
    */
   z.object({
     type: z.literal('checkStart'),

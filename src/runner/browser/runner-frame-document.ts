@@ -23,6 +23,8 @@
  * talks to the worker over that port directly: no relay hop through the frame.
  */
 
+import { CHECK_START_PREFIX } from '../protocol.ts';
+
 /** The worker's `name`; worker.ts reads it to know its messages go over a handed-over port. */
 export const FRAME_WORKER_NAME = 'cachelab-runner-port';
 
@@ -50,8 +52,6 @@ export const NOTES_PER_PORT = 500;
 export const NOTES_QUIET_MS = 20;
 /** ...and at the latest this long after the page asked (also the answer when nothing is queued). */
 export const NOTES_DRAIN_MS = 200;
-/** The prefix of a check-start note, which resets the call (JSON text, `type` first). */
-export const CHECK_START_PREFIX = '{"type":"checkStart"';
 
 /**
  * The frame's only script. It takes one message, from its parent only: the runner bundle and two

@@ -19,12 +19,8 @@ import { RedisMock } from './worker-realm.ts';
 import type { CheckSuite } from '../checks-api.ts';
 import { mockBackend } from '../redis-backend.ts';
 import { startWorkerLoop } from '../worker-loop.ts';
-import {
-  CHECK_START_PREFIX,
-  FRAME_WORKER_NAME,
-  NOTES_PER_PORT,
-  NOTES_PORT,
-} from './runner-frame-document.ts';
+import { CHECK_START_PREFIX } from '../protocol.ts';
+import { FRAME_WORKER_NAME, NOTES_PER_PORT, NOTES_PORT } from './runner-frame-document.ts';
 
 /** The parts of DedicatedWorkerGlobalScope this entry uses (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
