@@ -7,7 +7,9 @@
  * Why they each had a worker of their own, and why one worker of their own is still right: a
  * lesson page warms the app's one runner client, whose chunk can arrive after a file has ended; in
  * a worker shared with other files (the `dom` project) its start then failed inside another file.
- * Here the worker is still this file's alone (vite.config.ts). Hydration must meet the app's
+ * jsdom has no Worker, so that start always fails; the warm-up now swallows it (app-services.ts,
+ * tests/workspace/app-services.test.ts), and CI once failed on 18 unhandled rejections from here
+ * before it did. Here the worker is still this file's alone (vite.config.ts). Hydration must meet the app's
  * module state as a first page load has it: it runs first, and the parts after it get fresh
  * modules (`vi.resetModules()`; without it, lesson-chunks fails on the lesson chunk hydration
  * loaded, measured). React, the router and Testing Library stay loaded.

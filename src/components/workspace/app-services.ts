@@ -21,11 +21,12 @@ export function appRunner(): WorkspaceRunner {
   );
   runner = {
     warm: () => {
-      // A failed download is reported by the next Run, which tries again.
-      client().then(
-        (c) => c.warm(),
-        () => undefined,
-      );
+      // A warm-up has nobody to tell. A chunk that fails to download, or a worker that cannot
+      // start (no Worker in this browser, a blocked script), is reported by the next Run, which
+      // tries again; neither may surface as an unhandled rejection.
+      client()
+        .then((c) => c.warm())
+        .catch(() => undefined);
     },
     run: (lesson, source, onCheck) => client().then((c) => c.run(lesson, source, onCheck)),
   };
