@@ -319,7 +319,13 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
   });
   child.on('exit', (code, signal) => {
     clearInterval(watchdog);
+    // The results of the checks that finished before a death the run could not report (a crash,
+    // the memory limit) are in the notes file, not on the pipe: they reach the supervisor as the
+    // messages they are, before the death, so the run ends keeping them. Messages of a run that
+    // ended, or after `terminate`, are ignored there (and the file is closed by then).
+    const kept = stopped || refused ? [] : notes.results();
     notes.close();
+    for (const body of kept) for (const listener of messageListeners) listener(body);
     report(classifyExit(code, signal, stderr, overMemory, options.memoryMb));
   });
 
@@ -338,7 +344,8 @@ export function spawnChild(options: ChildSpawnOptions): ChildEndpoint {
       errorListeners.push(listener);
       if (failure) listener(failure);
     },
-    lastNotes: () => Promise.resolve(notes.read()),
+    // The latest notes, then the results of the checks that finished (notes-file.ts).
+    lastNotes: () => Promise.resolve([...notes.read(), ...notes.results()]),
     terminate() {
       stopped = true;
       kill();

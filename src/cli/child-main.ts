@@ -94,11 +94,12 @@ export async function startChild(
   };
 
   const post = (text: string) => write(LOOP_FRAME + text);
-  // Progress notes go to the notes file the pool gave this child (notes-file.ts), not the pipe.
-  const postNote = notesWriter(post);
+  // Progress notes and finished checks' results go to the notes file the pool gave this child
+  // (notes-file.ts), not the pipe: the pool reads them only when a run ends without `done`.
+  const notes = notesWriter(post);
   const loop = startWorkerLoop({
     post,
-    ...(postNote ? { postNote } : {}),
+    ...(notes ? { postNote: notes.note, postResult: notes.result } : {}),
     // Without a notes file: a check's result and the next check's start note share one write.
     postMany: (texts) => channel.write(encodeFrames(texts.map((text) => LOOP_FRAME + text))),
     backend,

@@ -328,8 +328,7 @@ export class Supervisor {
         this.arm(this.options.hardTimeoutMs, () => this.timedOut());
         return;
       case 'check':
-        pending.checks[message.index] = message.result;
-        pending.listener?.onCheck?.(message.index, message.result);
+        this.recordCheck(pending, message);
         return;
       case 'done':
         this.finish(message.report);
@@ -337,6 +336,11 @@ export class Supervisor {
         else this.sendPing();
         return;
     }
+  }
+
+  private recordCheck(pending: PendingRun, message: Extract<FromWorker, { type: 'check' }>): void {
+    pending.checks[message.index] = message.result;
+    pending.listener?.onCheck?.(message.index, message.result);
   }
 
   /** Keeps what a progress note says is running now, for a timeout report. */
@@ -350,12 +354,13 @@ export class Supervisor {
   }
 
   /**
-   * Notes the endpoint kept rather than posted, parsed as every message is; one that is not a
-   * note of the run in flight is ignored (it may be an earlier run's), never a violation: the
-   * run already ends as a timeout.
+   * Notes the endpoint kept rather than posted (the latest `checkStart` and `call`, and from the
+   * Node child the `check` results it kept too), parsed as every message is; one that is not of
+   * the run in flight is ignored (it may be an earlier run's), never a violation: the run already
+   * ends as a timeout.
    */
   private takeNotes(pending: PendingRun, notes: unknown[]): void {
-    for (const raw of notes.slice(0, 2)) {
+    for (const raw of notes.slice(0, 2 + BOUNDARY_LIMITS.checks)) {
       if (typeof raw !== 'string' || raw === '' || raw.length > BOUNDARY_LIMITS.reportChars)
         continue;
       let data: unknown;
@@ -365,8 +370,10 @@ export class Supervisor {
         continue;
       }
       const parsed = fromWorkerSchema.safeParse(data);
-      if (parsed.success && 'runId' in parsed.data && parsed.data.runId === pending.runId)
-        this.note(pending, parsed.data);
+      if (!parsed.success || !('runId' in parsed.data) || parsed.data.runId !== pending.runId)
+        continue;
+      if (parsed.data.type === 'check') this.recordCheck(pending, parsed.data);
+      else this.note(pending, parsed.data);
     }
   }
 

@@ -39,6 +39,13 @@ export interface WorkerLoopOptions {
    * code exists, like `post`.
    */
   postMany?(texts: readonly string[]): void;
+  /**
+   * Where each finished check's `check` message goes, if not to `post`: a host that needs the
+   * results only when a run ends without its `done` report (which carries them all) keeps them
+   * where it can read them then, the Node child in its notes file (notes-file.ts). Bound before
+   * any learner code exists, like `post`.
+   */
+  postResult?(runId: string, text: string): void;
   /** Where the stores of real runs come from. */
   backend: RedisBackend;
   /** Where the warm-up's stores come from (default: `backend`). */
@@ -71,6 +78,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
     options.post,
     options.postNote ?? options.post,
     options.postNote ? undefined : options.postMany,
+    options.postResult,
   );
   /** Lessons whose checks this worker has loaded before. */
   const loaded = new Set<string>();
@@ -234,6 +242,7 @@ function createSender(
   post: (text: string) => void,
   postNote: (text: string) => void,
   postMany?: (texts: readonly string[]) => void,
+  postResult?: (runId: string, text: string) => void,
 ): Sender {
   /**
    * A check's result waiting for the next message, to share its write. runLesson starts the next
@@ -302,7 +311,8 @@ function createSender(
         return;
       }
       flush();
-      if (more && postMany) held = text;
+      if (postResult) postResult(runId, text);
+      else if (more && postMany) held = text;
       else post(text);
     },
     flush,

@@ -57,16 +57,21 @@ describe('the Node host under adversarial learner code', () => {
       spare: false,
     });
     try {
-      const report = await roomy.run(
-        LESSON,
-        saveUserDoes(
-          'const hoard: Uint8Array[] = []; for (;;) hoard.push(new Uint8Array(32e6).fill(1));',
-        ),
+      // The bomb is in getPopularPosts, which the lesson's last checks call: the checks before
+      // them finish first, and their results, kept in the child's notes file rather than sent
+      // (notes-file.ts), must survive its death.
+      const bomb = saveUserDoes(CORRECT_SAVE).replace(
+        'const hit = await redis.get(',
+        'const hoard: Uint8Array[] = []; for (;;) hoard.push(new Uint8Array(32e6).fill(1));\n  const hit = await redis.get(',
       );
+      expect(bomb).toContain('for (;;) hoard.push');
+      const report = await roomy.run(LESSON, bomb);
       expect(report.error?.kind).toBe('memory');
       expect(report.error?.message).toBe(
         'Your code used more memory than the limit of 320 MB, so it was stopped.',
       );
+      expect(report.checks.length).toBeGreaterThanOrEqual(3);
+      expect(report.checks.every((check) => check.passed)).toBe(true);
       const after = await roomy.run(LESSON, saveUserDoes(CORRECT_SAVE));
       expect(after.passed).toBe(true);
     } finally {

@@ -103,6 +103,29 @@ describe('Supervisor with notes kept by the endpoint', () => {
     expect(endpoint.terminated).toBe(true);
   });
 
+  it("keeps the finished checks' results an endpoint kept with its notes, of this run only", async () => {
+    vi.useFakeTimers();
+    const result = (runId: string, index: number) =>
+      JSON.stringify({
+        type: 'check',
+        runId,
+        index,
+        result: { name: CHECKS[index], passed: true, durationMs: 1 },
+      });
+    const endpoint = fakeEndpoint(async (runId) => [
+      note(runId, 2),
+      call(runId, 'loadUser(1)'),
+      result(runId, 0),
+      result('run-earlier', 1),
+      result(runId, 1),
+    ]);
+    const { report } = await startRun(endpoint);
+    await vi.advanceTimersByTimeAsync(3000);
+    const ended = await report;
+    expect(ended.error).toMatchObject({ kind: 'timeout', check: 'third', notRun: [] });
+    expect(ended.checks.map((c) => c.name)).toEqual(['first', 'second']);
+  });
+
   it("ignores notes of another run, or that are not notes (control: the same notes with this run's id name it)", async () => {
     vi.useFakeTimers();
     const foreign = fakeEndpoint(async () => [
