@@ -504,6 +504,33 @@ describe('the solution opens where the learner is looking', () => {
       }
     });
   }
+
+  it('brings the diff on screen when the Solution tab was at the bottom edge (390 px)', async () => {
+    // Measured once in CI: tapped right after the jump, the tab sat at the screen's bottom edge
+    // and the diff opened below it, off screen. Set that up on purpose: the tab row just below
+    // the fold, so the tap scrolls it to the edge.
+    const { context, page } = await phonePage();
+    try {
+      await page.goto(LESSON_URL());
+      await page.waitForFunction(
+        () => performance.getEntriesByName('cachelab:app-ready').length > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
+      const tab = page.getByRole('tab', { name: 'Solution' });
+      await tab.evaluate((element) =>
+        window.scrollBy(0, element.getBoundingClientRect().top - window.innerHeight + 4),
+      );
+      await tab.click();
+      const diff = page.locator('.solution-diff');
+      await diff.waitFor();
+      const box = (await diff.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + 40).toBeLessThan(page.viewportSize()!.height);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('on a phone', () => {

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { inlineLines, sideBySideRows, type DiffCell } from './solution-diff-rows.ts';
 
 /** Props for {@link SolutionDiff}. */
@@ -27,17 +27,38 @@ function Cell({ cell, side }: { cell?: DiffCell; side: 'mine' | 'solution' }) {
   );
 }
 
+/** How much of the diff's top must be on screen when it opens. */
+const VISIBLE_TOP_PX = 80;
+
+/**
+ * The diff mounts when the learner first opens the Solution tab (its code arrives as a chunk of
+ * its own, so it can appear a moment after the click), and it must appear where they are
+ * looking: a Solution button whose result opened below the screen seemed to do nothing. When its
+ * top is not on screen then, it is scrolled into view, as little as possible ('nearest'). Before
+ * paint (a layout effect), so it never shows off screen first. Measured in CI: tapped right after
+ * "Jump to exercise" on a 390 px phone, the tab sat at the bottom edge and the diff opened 10 px
+ * below the screen.
+ */
+function revealOnOpen(element: HTMLElement | null): void {
+  if (!element) return;
+  const { top } = element.getBoundingClientRect();
+  if (top < 0 || top + VISIBLE_TOP_PX > window.innerHeight)
+    element.scrollIntoView?.({ block: 'nearest' });
+}
+
 /**
  * The learner's code beside the solution. Read-only by design: "Solve" buttons that overwrite
  * work are a top complaint about other tutorials. Side by side when there is room, inline when
  * the workspace is narrow (a container query in workspace.css picks one).
  */
 export function SolutionDiff({ code, solution }: SolutionDiffProps) {
+  const section = useRef<HTMLElement>(null);
+  useLayoutEffect(() => revealOnOpen(section.current), []);
   const rows = useMemo(() => sideBySideRows(code, solution), [code, solution]);
   const inline = useMemo(() => inlineLines(code, solution), [code, solution]);
   const identical = rows.every((row) => !row.mine?.changed && !row.solution?.changed);
   return (
-    <section className="solution-diff" aria-labelledby="solution-heading">
+    <section ref={section} className="solution-diff" aria-labelledby="solution-heading">
       <h3 id="solution-heading">Your code and the solution</h3>
       <p className="diff-note">
         {identical
