@@ -15,6 +15,7 @@ import {
   setCode,
   setTheme,
   summaryText,
+  waitForApp,
   waitForEditor,
   waitForTouchEditor,
 } from './workspace-driver.ts';
@@ -482,11 +483,7 @@ describe('the solution opens where the learner is looking', () => {
         // The prerendered tabs do nothing until the app takes over; its mark is the sign that
         // they are live.
         await page.goto(LESSON_URL());
-        await page.waitForFunction(
-          () => performance.getEntriesByName('cachelab:app-ready').length > 0,
-          undefined,
-          { timeout: 60_000 },
-        );
+        await waitForApp(page);
         if (width === 390) await page.getByRole('link', { name: /Jump to exercise/ }).click();
         const tab = page.getByRole('tab', { name: 'Solution' });
         await tab.click();
@@ -512,11 +509,7 @@ describe('the solution opens where the learner is looking', () => {
     const { context, page } = await phonePage();
     try {
       await page.goto(LESSON_URL());
-      await page.waitForFunction(
-        () => performance.getEntriesByName('cachelab:app-ready').length > 0,
-        undefined,
-        { timeout: 60_000 },
-      );
+      await waitForApp(page);
       const tab = page.getByRole('tab', { name: 'Solution' });
       await tab.evaluate((element) =>
         window.scrollBy(0, element.getBoundingClientRect().top - window.innerHeight + 4),
@@ -604,11 +597,7 @@ describe('on a phone', () => {
       // that the buttons are live. (The runner no longer starts then on a phone: only once the
       // exercise is near.)
       await page.goto(LESSON_URL());
-      await page.waitForFunction(
-        () => performance.getEntriesByName('cachelab:app-ready').length > 0,
-        undefined,
-        { timeout: 60_000 },
-      );
+      await waitForApp(page);
       const tryIt = page.getByRole('button', { name: 'Try it' }).first();
       await tryIt.scrollIntoViewIfNeeded();
       const before = await page.evaluate(() => window.scrollY);

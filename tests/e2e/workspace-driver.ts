@@ -22,8 +22,25 @@ export async function waitForTouchEditor(page: Page): Promise<void> {
   await page.locator('.cm-editor .cm-content').first().waitFor({ timeout: 30_000 });
 }
 
-/** Switches the app to `theme` with the header's toggle ("Switch to dark theme" and back). */
+/**
+ * Waits until the app has taken over the prerendered page (its `cachelab:app-ready` mark, see
+ * src/app/App.tsx): until then the prerendered controls are painted but do nothing.
+ */
+export async function waitForApp(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => performance.getEntriesByName('cachelab:app-ready').length > 0,
+    undefined,
+    { timeout: 60_000 },
+  );
+}
+
+/**
+ * Switches the app to `theme` with the header's toggle ("Switch to dark theme" and back), once
+ * the toggle works: clicked before the app took over, it did nothing, and the wait for its new
+ * label timed out (CI, once, on a phone page whose test waited only for the prerendered h1).
+ */
 export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await waitForApp(page);
   const toggle = page.getByRole('button', { name: /^Switch to (dark|light) theme$/ });
   if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) {
     await toggle.click();
