@@ -167,11 +167,13 @@ export function notesWriter(
       }
     },
     result(runId, text) {
-      const bytes = Buffer.byteLength(text, 'utf8') + 1;
-      if (broken || (runId === resultsRun && resultsBytes + bytes > MAX_RESULTS_BYTES)) {
+      if (broken) {
         fallback(text);
         return;
       }
+      // Encoded once: its length decides whether it fits, and the same bytes are written.
+      const line = Buffer.from(`${text}\n`, 'utf8');
+      let fits = false;
       try {
         if (runId !== resultsRun) {
           // A new run: empty the region first, so a child stopped between the two writes below
@@ -179,19 +181,18 @@ export function notesWriter(
           writeSync(fd, lengthHeader(0), RESULTS_OFFSET, 'latin1');
           resultsRun = runId;
           resultsBytes = 0;
-          if (bytes > MAX_RESULTS_BYTES) {
-            fallback(text);
-            return;
-          }
         }
-        // The text first, then the length that makes it count.
-        writeSync(fd, `${text}\n`, RESULTS_OFFSET + HEADER_BYTES + resultsBytes, 'utf8');
-        resultsBytes += bytes;
-        writeSync(fd, lengthHeader(resultsBytes), RESULTS_OFFSET, 'latin1');
+        fits = resultsBytes + line.length <= MAX_RESULTS_BYTES;
+        if (fits) {
+          // The text first, then the length that makes it count.
+          writeSync(fd, line, 0, line.length, RESULTS_OFFSET + HEADER_BYTES + resultsBytes);
+          resultsBytes += line.length;
+          writeSync(fd, lengthHeader(resultsBytes), RESULTS_OFFSET, 'latin1');
+        }
       } catch {
         broken = true;
-        fallback(text);
       }
+      if (!fits || broken) fallback(text);
     },
   };
 }
