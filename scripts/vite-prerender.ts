@@ -12,6 +12,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createServer, type Plugin, type ResolvedConfig, type Rollup } from 'vite';
 import { EARLY_RUN_SCRIPT } from '../src/components/workspace/early-run.ts';
+import { EARLY_THEME_SCRIPT } from '../src/hooks/use-theme.ts';
 import { resolvedLessonId } from './vite-lessons.ts';
 
 interface PrerenderModule {
@@ -21,9 +22,10 @@ interface PrerenderModule {
 const ROOT_TAG = '<div id="root"></div>';
 
 /**
- * Puts a prerendered page into the built index.html, with the inline script that remembers a
- * click on Run made before the app has taken the page over (src/components/workspace/early-run.ts). It goes in
- * <head>, so it listens before any button exists.
+ * Puts a prerendered page into the built index.html, with the inline scripts that remember a
+ * click on Run made before the app has taken the page over (src/components/workspace/early-run.ts)
+ * and make the theme toggle work until then (src/hooks/use-theme.ts). They go in <head>, so they
+ * listen before any button exists.
  */
 export function fillTemplate(
   template: string,
@@ -35,7 +37,10 @@ export function fillTemplate(
   const title = page.title.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   return template
     .replace(/<title>[^<]*<\/title>/, `<title>${title}</title>`)
-    .replace('</head>', () => `${headExtra}<script>${EARLY_RUN_SCRIPT}</script></head>`)
+    .replace(
+      '</head>',
+      () => `${headExtra}<script>${EARLY_RUN_SCRIPT}${EARLY_THEME_SCRIPT}</script></head>`,
+    )
     .replace(ROOT_TAG, () => `<div id="root">${page.html}</div>`);
 }
 

@@ -5,7 +5,7 @@ import { App } from './app/App.tsx';
 import { lessonSlugOf } from './app/lesson-path.ts';
 import { adoptEarlyRun } from './components/workspace/early-run.ts';
 import { afterFirstPaint } from './hooks/after-first-paint.ts';
-import { applyTheme } from './hooks/use-theme.ts';
+import { adoptEarlyTheme, applyTheme } from './hooks/use-theme.ts';
 import { loadLesson } from './lessons/course-source.ts';
 // Self-hosted variable fonts (bundled from npm; the page makes no request to another origin).
 // Each file carries every unicode subset with its unicode-range, so a page downloads only the
@@ -55,6 +55,7 @@ if (root.hasChildNodes()) {
   const paintWaitMs = Math.max(0, FIRST_PAINT_WAIT_MS - performance.now());
   void Promise.all([afterFirstPaint(paintWaitMs), loadCurrentLesson()]).then(() => {
     adoptEarlyRun();
+    adoptEarlyTheme();
     startTransition(() => {
       hydrateRoot(root, app);
     });

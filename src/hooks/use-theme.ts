@@ -73,6 +73,51 @@ function subscribe(listener: () => void) {
   };
 }
 
+/** Remembers an explicit choice: in storage, or for this visit only where storage is blocked. */
+function saveChoice(theme: Theme): void {
+  try {
+    window.localStorage.setItem(THEME_STORAGE_KEY, theme);
+  } catch {
+    unsavedChoice = theme;
+  }
+}
+
+/** What the early theme script leaves on `window`. */
+interface EarlyThemeState {
+  /** True until the app takes over. */
+  open: boolean;
+  /** The theme the learner switched to before then, if they did. */
+  choice: Theme | null;
+}
+
+const EARLY_THEME_GLOBAL = '__cachelabEarlyTheme';
+
+/**
+ * The inline script of a prerendered page (scripts/vite-prerender.ts) that makes the header's
+ * theme toggle work before the app has taken the page over. On a phone the page is readable, and
+ * the toggle visible, seconds before the main bundle has loaded, and a tap on it did nothing. It
+ * switches `data-theme` at once and remembers the choice (the same key and rule as above); the
+ * toggle's label catches up when the app hydrates (changing the button's text here would not
+ * match the prerendered HTML React adopts). Plain ES5, a capture listener: it runs before any
+ * bundle, whatever element inside the button is tapped. Where index.html's theme script could not
+ * read storage, `data-theme` is unset and the stylesheet follows the system setting, so that is
+ * the theme a first tap switches from.
+ */
+export const EARLY_THEME_SCRIPT = `(function(){var s=window.${EARLY_THEME_GLOBAL}={open:true,choice:null};document.addEventListener('click',function(e){if(!s.open||!(e.target instanceof Element)||!e.target.closest('.theme-toggle'))return;var r=document.documentElement,t=r.dataset.theme||(window.matchMedia&&matchMedia('${DARK_QUERY}').matches?'dark':'light'),n=t==='dark'?'light':'dark';r.dataset.theme=n;r.style.colorScheme=n;s.choice=n;try{localStorage.setItem('${THEME_STORAGE_KEY}',n);}catch(x){}},true);})();`;
+
+/**
+ * Stops the early theme script and keeps its choice (for this visit, where storage is blocked);
+ * the app calls this just before it hydrates, after which React handles (and replays) clicks.
+ */
+export function adoptEarlyTheme(): void {
+  const early = (globalThis as unknown as Record<string, EarlyThemeState | undefined>)[
+    EARLY_THEME_GLOBAL
+  ];
+  if (!early) return;
+  early.open = false;
+  if (early.choice) saveChoice(early.choice);
+}
+
 /** The current theme and a toggle that remembers the choice across visits (and syncs other tabs). */
 export function useTheme(): { theme: Theme; toggle: () => void } {
   const theme = useSyncExternalStore(subscribe, themeSnapshot, () => 'light' as Theme);
@@ -80,12 +125,7 @@ export function useTheme(): { theme: Theme; toggle: () => void } {
   // renders the server's 'light', and applying that would flash a dark learner's page light.
   useEffect(() => applyTheme(), [theme]);
   const toggle = useCallback(() => {
-    const next: Theme = currentTheme() === 'dark' ? 'light' : 'dark';
-    try {
-      window.localStorage.setItem(THEME_STORAGE_KEY, next);
-    } catch {
-      unsavedChoice = next;
-    }
+    saveChoice(currentTheme() === 'dark' ? 'light' : 'dark');
     notify();
   }, []);
   return { theme, toggle };

@@ -48,11 +48,12 @@ describe('prerendered lesson pages', async () => {
     expect(filled).toContain('<title>A &amp; &lt;B> · cachelab</title>');
     expect(filled).toContain('<div id="root"><p>hi</p></div>');
     expect(() => fillTemplate('<body></body>', { title: 't', html: '' })).toThrow(/id="root"/);
-    // Extra <head> markup (the font preload), and the early-Run script, go before </head>; a "$"
-    // in the page is copied as is, not read as a replacement pattern.
+    // Extra <head> markup (the font preload), and the early Run and theme scripts, go before
+    // </head>; a "$" in the page is copied as is, not read as a replacement pattern.
     const withHead = fillTemplate(template, { title: 't', html: '<p>$&</p>' }, '<link rel="x">');
     expect(withHead.indexOf('<link rel="x">')).toBeLessThan(withHead.indexOf('</head>'));
     expect(withHead).toContain('__cachelabEarlyRun');
+    expect(withHead).toContain('__cachelabEarlyTheme');
     expect(withHead).toContain('<div id="root"><p>$&</p></div>');
   });
 });

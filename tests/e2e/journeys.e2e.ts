@@ -677,6 +677,37 @@ describe('the prerendered page before the app takes over', () => {
     }
   });
 
+  it('switches the theme for a tap on the toggle before the app has loaded, and keeps it', async () => {
+    const { context, page, release } = await heldPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+      expect(await theme()).toBe('light');
+      await page.locator('.theme-toggle').click();
+      // At once, with the app still held back.
+      expect(await theme()).toBe('dark');
+      expect(await page.evaluate(() => performance.getEntriesByName('cachelab:app-ready'))).toEqual(
+        [],
+      );
+      release();
+      await waitForApp(page);
+      // The app keeps the choice, its label catches up, and the toggle is React's alone now.
+      await page.getByRole('button', { name: 'Switch to light theme' }).waitFor();
+      expect(await theme()).toBe('dark');
+      expect(await page.evaluate(() => localStorage.getItem('cachelab:theme'))).toBe('dark');
+      await page.getByRole('button', { name: 'Switch to light theme' }).click();
+      await page.getByRole('button', { name: 'Switch to dark theme' }).waitFor();
+      expect(await theme()).toBe('light');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('is adopted by the app, not replaced, and logs no hydration error', async () => {
     const { context, page, release } = await heldPage();
     const errors: string[] = [];
