@@ -7,6 +7,16 @@ import { whenWanted } from './when-wanted.ts';
 
 type EditorModule = { default: ComponentType<CodeEditorProps> };
 
+/**
+ * How long after the page has become interactive the editor loads anyway, in idle time, where
+ * the learner has not come near it yet (a phone reading the lesson text far above the exercise):
+ * by the time they scroll down it is ready instead of starting then, and a script that waits for
+ * the editor without scrolling (a test, an extension) finds it. Late enough to stay out of the
+ * page's load (Lighthouse stops recording about a second after the page goes quiet); not where
+ * the learner asked the browser to save data.
+ */
+export const EDITOR_IDLE_AFTER_MS = 4000;
+
 // Each editor is its own chunk: a phone never downloads Monaco, a desktop never CodeMirror.
 const LOADERS: Record<EditorKind, () => Promise<EditorModule>> = {
   monaco: () => import('./CodeEditor.tsx'),
@@ -55,11 +65,12 @@ class EditorErrorBoundary extends Component<
 }
 
 /**
- * The code editor, loaded when the learner is about to use it (see when-wanted.ts): Monaco on a
- * desktop, CodeMirror on a touch phone (editor-choice.ts). Until it is ready the code stays on
- * screen as read-only text in the editor's own font and spacing (the prerendered page shows the
- * same), so there is never an empty box; a focus on it loads the editor at once and hands the
- * focus over. When prerendering nothing loads.
+ * The code editor, loaded when the learner is about to use it (see when-wanted.ts), or in idle
+ * time EDITOR_IDLE_AFTER_MS after the page became interactive: Monaco on a desktop, CodeMirror
+ * on a touch phone (editor-choice.ts). Until it is ready the code stays on screen as read-only
+ * text in the editor's own font and spacing (the prerendered page shows the same), so there is
+ * never an empty box; a focus on it loads the editor at once and hands the focus over. When
+ * prerendering nothing loads.
  */
 export function LazyCodeEditor(props: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
@@ -76,16 +87,20 @@ export function LazyCodeEditor(props: CodeEditorProps) {
     // Nothing heavy before the lesson's first paint (after-first-paint.ts).
     void afterFirstPaint().then(() => {
       if (!live) return;
-      stop = whenWanted(host, () => {
-        LOADERS[kind]().then(
-          (module) => {
-            if (live) setEditor(() => module.default);
-          },
-          () => {
-            if (live) setFailed(true);
-          },
-        );
-      });
+      stop = whenWanted(
+        host,
+        () => {
+          LOADERS[kind]().then(
+            (module) => {
+              if (live) setEditor(() => module.default);
+            },
+            () => {
+              if (live) setFailed(true);
+            },
+          );
+        },
+        { idleAfterMs: EDITOR_IDLE_AFTER_MS },
+      );
     });
     const onFocus = () => setFocusOnReady(true);
     host.addEventListener('focusin', onFocus);

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { chooseEditor } from '../../src/editor/editor-choice.ts';
 import { whenWanted } from '../../src/editor/when-wanted.ts';
 
@@ -76,7 +76,7 @@ describe(whenWanted, () => {
     );
     try {
       const load = vi.fn();
-      whenWanted(new EventTarget() as unknown as Element, load, 600);
+      whenWanted(new EventTarget() as unknown as Element, load, { marginPx: 600 });
       expect(margin).toBe('600px 0px');
       report!([{ isIntersecting: false }]);
       expect(load).not.toHaveBeenCalled();
@@ -85,5 +85,86 @@ describe(whenWanted, () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  describe('in idle time', () => {
+    let idle: (() => void) | undefined;
+    const box = () => new EventTarget() as unknown as Element;
+    beforeEach(() => {
+      vi.useFakeTimers();
+      vi.stubGlobal(
+        'IntersectionObserver',
+        class {
+          observe() {}
+          disconnect() {}
+        },
+      );
+      idle = undefined;
+      vi.stubGlobal('requestIdleCallback', (callback: () => void) => {
+        idle = callback;
+        return 1;
+      });
+      vi.stubGlobal('cancelIdleCallback', () => {
+        idle = undefined;
+      });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+      vi.unstubAllGlobals();
+    });
+
+    it('never loads on its own without idleAfterMs', () => {
+      const load = vi.fn();
+      whenWanted(box(), load);
+      vi.advanceTimersByTime(60_000);
+      expect(idle).toBeUndefined();
+      expect(load).not.toHaveBeenCalled();
+    });
+
+    it('loads in the first idle time after idleAfterMs', () => {
+      const load = vi.fn();
+      whenWanted(box(), load, { idleAfterMs: 4000 });
+      vi.advanceTimersByTime(3999);
+      expect(idle).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      expect(load).not.toHaveBeenCalled(); // it waits for the page to be idle
+      idle!();
+      expect(load).toHaveBeenCalledTimes(1);
+    });
+
+    it('loads after the delay where the browser has no idle callbacks', () => {
+      vi.stubGlobal('requestIdleCallback', undefined);
+      const load = vi.fn();
+      whenWanted(box(), load, { idleAfterMs: 4000 });
+      vi.advanceTimersByTime(4000);
+      expect(load).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not load where the learner asked the browser to save data', () => {
+      vi.stubGlobal('navigator', { connection: { saveData: true } });
+      const load = vi.fn();
+      whenWanted(box(), load, { idleAfterMs: 4000 });
+      vi.advanceTimersByTime(60_000);
+      expect(idle).toBeUndefined();
+      expect(load).not.toHaveBeenCalled();
+    });
+
+    it('gives the idle load up once it loaded for another reason, or was stopped', () => {
+      const load = vi.fn();
+      const element = box();
+      whenWanted(element, load, { idleAfterMs: 4000 });
+      element.dispatchEvent(new Event('pointerdown'));
+      vi.advanceTimersByTime(4000);
+      expect(idle).toBeUndefined();
+      expect(load).toHaveBeenCalledTimes(1);
+
+      const stopped = vi.fn();
+      const stop = whenWanted(box(), stopped, { idleAfterMs: 4000 });
+      vi.advanceTimersByTime(4000); // the idle callback is asked for…
+      expect(idle).toBeDefined();
+      stop(); // …and given back
+      expect(idle).toBeUndefined();
+      expect(stopped).not.toHaveBeenCalled();
+    });
   });
 });

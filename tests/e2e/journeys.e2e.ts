@@ -590,6 +590,23 @@ describe('on a phone', () => {
     }
   });
 
+  it('loads the touch editor in idle time while the learner reads the top of the lesson', async () => {
+    const { context, page } = await phonePage();
+    try {
+      await page.goto(LESSON_URL());
+      await waitForApp(page);
+      const exercise = (await page.locator('#exercise').boundingBox())!;
+      expect(exercise.y).toBeGreaterThan(3 * 844); // far below, never scrolled to
+      // Not at once: the page's load stays free of it…
+      expect(await page.locator('.cm-editor').count()).toBe(0);
+      // …but seconds later, with the page still at its top.
+      await waitForTouchEditor(page);
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('runs "Try it" in place, beside the snippet', async () => {
     const { context, page } = await phonePage();
     try {
