@@ -211,6 +211,16 @@ try {
     'verify passes on the built-in course',
     verify.stderr,
   );
+  const version = run(app, ['--version']);
+  const { version: packedVersion } = JSON.parse(
+    readFileSync(path.join(root, 'package.json'), 'utf8'),
+  );
+  check(
+    version.status === 0 && version.stdout === `${packedVersion}\n`,
+    `--version prints ${packedVersion}`,
+    version.stdout + version.stderr,
+  );
+
   const cli = run(app, ['cli', 'echo', '-h']);
   check(cli.stdout === '"-h"\n', 'cli echo -h prints "-h"', cli.stdout + cli.stderr);
   mkdirSync(path.join(app, 'course', 'lessons'), { recursive: true });

@@ -4,7 +4,7 @@
  * loads only what grading needs. `main(args, io)` is what the bin calls and what tests call
  * in-process, with their own streams and working folder.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,7 +57,7 @@ Usage:
   cachelab verify --redis <url> [--flush] [--lesson <slug>] [--json]
   cachelab cli [command [arg ...]]
   cachelab new <slug>
-  cachelab --help
+  cachelab --help | --version
 
 Commands:
   grade    Grade learner files against a lesson's hidden checks. Each file runs in a
@@ -97,6 +97,7 @@ Options:
   --root <dir>      The folder that holds lessons/ (same as --course).
   --timeout <ms>    Whole-run hard timeout (default 10000).
   -h, --help        Show this help.
+  -v, --version     Print the version of this package.
 
 Environment:
   CACHELAB_CACHE_DIR  Where the runner's startup snapshot is kept (default
@@ -158,6 +159,14 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
+/** This package's version, from its package.json (the installed one, or the checkout's). */
+function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return version;
+}
+
 async function dispatch(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'cli') {
@@ -172,6 +181,10 @@ async function dispatch(args: string[], io: CliIo): Promise<number> {
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.stdout.write(HELP);
+      return 0;
+    }
+    if (command === '--version' || command === '-v' || command === 'version') {
+      io.stdout.write(`${packageVersion()}\n`);
       return 0;
     }
     if (command === 'grade') {

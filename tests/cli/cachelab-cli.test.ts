@@ -377,6 +377,18 @@ describe('cachelab grade, many files', () => {
   }, 30_000);
 });
 
+describe('cachelab --version', () => {
+  test("prints the package's version, and exits 0", async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-v', 'version']) {
+      const { code, stdout, stderr } = await cachelab(flag);
+      expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+});
+
 describe('cachelab --help', () => {
   test('documents every command, option, exit code and JSON shape', async () => {
     const { code, stdout } = await cachelab('--help');
