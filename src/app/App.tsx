@@ -20,6 +20,7 @@ import { Layout } from './Layout.tsx';
 import { LessonPage } from './LessonPage.tsx';
 import { OutlinePage } from './OutlinePage.tsx';
 import { appProgress, firstVisitProgress } from '../components/workspace/app-services.ts';
+import { replayEarlyClick } from '../components/workspace/early-run.ts';
 import { useHydrated } from '../hooks/use-hydrated.ts';
 import { useOutlineCompletion } from './use-outline-completion.ts';
 
@@ -64,8 +65,11 @@ export function App({ course: courseProp, completion: completionProp }: AppProps
   useEffect(() => {
     // Once per page: when the app is live (a prerendered page hydrated, or the first render).
     // The bench and the browser tests read it; it is the moment prerendered controls work.
-    if (hydrated && performance.getEntriesByName(APP_READY_MARK).length === 0)
+    if (hydrated && performance.getEntriesByName(APP_READY_MARK).length === 0) {
       performance.mark(APP_READY_MARK);
+      // A tab or button clicked on the prerendered page before now (early-run.ts) works now.
+      replayEarlyClick();
+    }
   }, [hydrated]);
   if (!course.ok) {
     return (

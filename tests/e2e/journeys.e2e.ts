@@ -634,8 +634,10 @@ describe('on a phone', () => {
 
 describe('the prerendered page before the app takes over', () => {
   /** Opens the lesson with the main bundle held back until `release` is called. */
-  async function heldPage(): Promise<{ context: BrowserContext; page: Page; release: () => void }> {
-    const { context, page } = await freshPage();
+  async function heldPage(
+    open: () => Promise<{ context: BrowserContext; page: Page }> = () => freshPage(),
+  ): Promise<{ context: BrowserContext; page: Page; release: () => void }> {
+    const { context, page } = await open();
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -689,6 +691,37 @@ describe('the prerendered page before the app takes over', () => {
         undefined,
         { timeout: 60_000 },
       );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('opens a tab clicked before the app has loaded, once it has', async () => {
+    const { context, page, release } = await heldPage();
+    try {
+      const solution = page.getByRole('tab', { name: 'Solution' });
+      await solution.click();
+      expect(await solution.getAttribute('aria-selected')).toBe('false');
+      release();
+      await waitForApp(page);
+      await expect.poll(() => solution.getAttribute('aria-selected')).toBe('true');
+      await page.locator('.solution-diff').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('runs a "Try it" tapped on a phone before the app has loaded, once it has', async () => {
+    const { context, page, release } = await heldPage(phonePage);
+    try {
+      const tryIt = page.getByRole('button', { name: 'Try it' }).first();
+      await tryIt.tap();
+      release();
+      await expect
+        .poll(() => page.getByRole('status', { name: 'Try it output' }).first().innerText(), {
+          timeout: 30_000,
+        })
+        .toMatch(/redis> /);
     } finally {
       await context.close();
     }

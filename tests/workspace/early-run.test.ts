@@ -4,6 +4,7 @@ import {
   adoptEarlyRun,
   EARLY_RUN_SCRIPT,
   QUEUED_ATTRIBUTE,
+  replayEarlyClick,
   takeEarlyRun,
 } from '../../src/components/workspace/early-run.ts';
 
@@ -41,7 +42,9 @@ describe('early-run', () => {
     vi.restoreAllMocks();
     for (const [type, listener, options] of listeners)
       document.removeEventListener(type, listener, options);
+    document.body.innerHTML = '';
     takeEarlyRun();
+    replayEarlyClick(); // drops a click a test left unreplayed (its control has gone)
     delete (window as unknown as Record<string, unknown>).__cachelabEarlyRun;
   });
 
@@ -79,5 +82,85 @@ describe('early-run', () => {
   it('does nothing on a page that was not prerendered (no inline script)', () => {
     adoptEarlyRun();
     expect(takeEarlyRun()).toBe(false);
+  });
+
+  describe('other buttons and tabs', () => {
+    /** A prerendered page with the controls a learner may click before the app is live. */
+    function pageWithControls(): Record<string, HTMLElement> {
+      document.body.innerHTML = `<div id="root">
+        <button type="button" class="run-button">Run checks</button>
+        <button type="button" role="tab" id="solution"><span>Solution</span></button>
+        <button type="button" id="try">Try it</button>
+        <button type="button" popovertarget="menu" id="menu-button">Lessons</button>
+        <button type="button" class="theme-toggle" id="theme">Switch to dark theme</button>
+      </div><button type="button" id="outside">Outside the app</button>`;
+      new Function(EARLY_RUN_SCRIPT)();
+      const byId = (id: string) => document.getElementById(id)!;
+      return Object.fromEntries(
+        ['solution', 'try', 'menu-button', 'theme', 'outside'].map((id) => [id, byId(id)]),
+      );
+    }
+
+    /** Counts clicks on `element` from now on (the replayed one included). */
+    function countClicks(element: HTMLElement): () => number {
+      let count = 0;
+      element.addEventListener('click', () => count++);
+      return () => count;
+    }
+
+    it('clicks the last one again once the app is live, once, from a click on any part of it', () => {
+      const controls = pageWithControls();
+      controls.try.click();
+      controls.solution.querySelector('span')!.click();
+      const solutionClicks = countClicks(controls.solution);
+      const tryClicks = countClicks(controls.try);
+      adoptEarlyRun();
+      expect(solutionClicks()).toBe(0); // not before the app is live
+      replayEarlyClick();
+      replayEarlyClick();
+      expect(solutionClicks()).toBe(1);
+      expect(tryClicks()).toBe(0);
+      // Neither a Run nor anything else: the Run has its own hand-over.
+      expect(takeEarlyRun()).toBe(false);
+    });
+
+    it('leaves popover buttons, the theme toggle and buttons outside the app alone', () => {
+      const controls = pageWithControls();
+      for (const id of ['menu-button', 'theme', 'outside']) {
+        controls[id].click();
+        const clicks = countClicks(controls[id]);
+        adoptEarlyRun();
+        replayEarlyClick();
+        expect(clicks(), id).toBe(0);
+        delete (window as unknown as Record<string, unknown>).__cachelabEarlyRun;
+        new Function(EARLY_RUN_SCRIPT)();
+      }
+    });
+
+    it('does not replay a Run click, nor a click on a control that has gone', () => {
+      const controls = pageWithControls();
+      (document.querySelector('.run-button') as HTMLElement).click();
+      adoptEarlyRun();
+      replayEarlyClick();
+      expect(takeEarlyRun()).toBe(true);
+
+      delete (window as unknown as Record<string, unknown>).__cachelabEarlyRun;
+      new Function(EARLY_RUN_SCRIPT)();
+      controls.solution.click();
+      const clicks = countClicks(controls.solution);
+      controls.solution.remove();
+      adoptEarlyRun();
+      replayEarlyClick();
+      expect(clicks()).toBe(0);
+    });
+
+    it('ignores clicks once the app has taken over (React has them)', () => {
+      const controls = pageWithControls();
+      adoptEarlyRun();
+      controls.solution.click();
+      const clicks = countClicks(controls.solution);
+      replayEarlyClick();
+      expect(clicks()).toBe(0);
+    });
   });
 });
