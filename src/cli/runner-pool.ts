@@ -59,7 +59,13 @@ export interface RunnerPoolOptions {
 
 /** A running pool. */
 export interface RunnerPool {
-  /** Grades `source` against a lesson. Never rejects for anything learner code does. */
+  /**
+   * Grades `source` against a lesson. Never rejects for anything learner code does. `onCheck`
+   * sees the checks that finished before a run ended without its report (a timeout, a crash,
+   * the memory limit: the child keeps finished results in its notes file, notes-file.ts); a run
+   * that ends normally has them all in its report, and they are not sent one by one (except
+   * those past the notes file's cap, which cross the pipe as they finish).
+   */
   run(
     lesson: string,
     source: string,
