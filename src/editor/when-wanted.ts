@@ -1,4 +1,4 @@
-/** When {@link whenWanted} may also fire without any sign from the learner. */
+/** Options of {@link whenWanted}. */
 export interface WhenWantedOptions {
   /** How far from the viewport the box may be and still count as near (default 600 px). */
   marginPx?: number;
