@@ -14,14 +14,23 @@ export interface Deadlines {
   /**
    * Settles like `promise`, or rejects with `onTimeout()` if `promise` is still pending after
    * `ms` real milliseconds. `promise` must be a native promise the caller made (not a learner
-   * thenable): its `then` is called through the intrinsic.
+   * thenable): its `then` is called through the intrinsic. `onTimeout` learns whether the wait
+   * was found due by `poll`, that is while code was still sending Redis commands (busy), rather
+   * than by the timer (idle: nothing ran, as with a promise never settled).
    */
-  race<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T>;
+  race<T>(promise: Promise<T>, ms: number, onTimeout: (busy: boolean) => Error): Promise<T>;
+  /**
+   * Fails the waits that are already due, now, without waiting for the timer. The timer is a
+   * task, and learner code that keeps awaiting promises that settle at once (an async loop over
+   * sandbox Redis commands, whose replies are microtasks) never lets a task run: its call would
+   * only end at the host's whole-run limit. The sandbox client calls this before each command.
+   */
+  poll(): void;
 }
 
 interface Waiting {
   at: number;
-  expire(): void;
+  expire(busy: boolean): void;
 }
 
 /** Creates the deadlines of one run; `now` is a monotonic clock in ms (real time, never the fake clock). */
@@ -34,10 +43,10 @@ export function createDeadlines(now: () => number = () => performance.now()): De
   const arm = (at: number) => {
     if (timer !== undefined) clearTimeout(timer);
     armedFor = at;
-    timer = setTimeout(fire, Math.max(0, at - now()));
+    timer = setTimeout(() => fire(false), Math.max(0, at - now()));
   };
 
-  const fire = () => {
+  const fire = (busy = false) => {
     timer = undefined;
     armedFor = Infinity;
     const time = now();
@@ -45,7 +54,7 @@ export function createDeadlines(now: () => number = () => performance.now()): De
     for (const wait of waiting) {
       if (wait.at <= time) {
         waiting.delete(wait);
-        wait.expire();
+        wait.expire(busy);
       } else if (wait.at < next) {
         next = wait.at;
       }
@@ -54,9 +63,15 @@ export function createDeadlines(now: () => number = () => performance.now()): De
   };
 
   return {
-    race<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+    poll() {
+      if (armedFor <= now()) {
+        clearTimeout(timer);
+        fire(true);
+      }
+    },
+    race<T>(promise: Promise<T>, ms: number, onTimeout: (busy: boolean) => Error): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        const wait: Waiting = { at: now() + ms, expire: () => reject(onTimeout()) };
+        const wait: Waiting = { at: now() + ms, expire: (busy) => reject(onTimeout(busy)) };
         waiting.add(wait);
         // A timer armed for an earlier deadline re-arms for this one when it fires.
         if (wait.at < armedFor) arm(wait.at);

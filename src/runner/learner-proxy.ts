@@ -107,9 +107,13 @@ async function callLearner(
       (error: unknown) => ({ ok: false as const, error }),
     ) as Promise<unknown>,
     options.timeoutMs,
-    () =>
+    (busy) =>
       new CheckFailure(
-        `${name} did not finish within ${seconds(options.timeoutMs)} — is a promise never settled?`,
+        `${name} did not finish within ${seconds(options.timeoutMs)} — ${
+          busy
+            ? 'it was still sending Redis commands: is there a loop that never ends?'
+            : 'is a promise never settled?'
+        }`,
       ),
   );
   const outcome = result as { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -183,6 +183,8 @@ async function runUnguarded(input: RunInput, options: RunOptions): Promise<RunRe
       open: true,
       listeners: [],
       ...(store.connect ? { connect: () => store.connect!() } : {}),
+      // An async loop over Redis commands never lets the deadline timer fire: it still ends.
+      beforeCommand: deadlines.poll,
     };
     // Commands run inside Lua scripts are logged and traced like any other.
     store.observe?.((argv, reply, isError) => binding.recorder.observe(argv, reply, isError));

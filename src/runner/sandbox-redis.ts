@@ -65,6 +65,8 @@ export interface StoreBinding {
    * and SUBSCRIBE of one app server never mix with another's. Without it, all share `raw`.
    */
   connect?(): RawRedis;
+  /** Called before every command through the binding (run-lesson.ts: `Deadlines.poll`). */
+  beforeCommand?(): void;
 }
 
 /** A client facade's connection on one binding. */
@@ -77,6 +79,7 @@ const connections = new WeakMap<object, Target>();
 
 /** The facade's own connection on the binding its resolver answers now (made on first use). */
 function targetOf(facade: object, binding: StoreBinding): Target {
+  binding.beforeCommand?.();
   let target = connections.get(facade);
   if (!target || target.binding !== binding) {
     target = { binding, raw: binding.connect ? binding.connect() : binding.raw };

@@ -39,6 +39,35 @@ describe('ctx.learner', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  test('ends a call that keeps awaiting Redis at the soft timeout, though no timer can fire', async () => {
+    // The SCAN mistake: the cursor is a string, so it never equals 0. Every reply settles at
+    // once, so the loop never lets a task run; it is bounded here so that, without the check
+    // before each command, the run still ends (late, and blaming a promise) instead of hanging.
+    const report = await run(
+      `import Redis from 'ioredis';
+      export async function scanAll(redis: Redis) {
+        let cursor = '0';
+        let rounds = 0;
+        do {
+          const [next] = await redis.scan(cursor);
+          cursor = next;
+        } while (cursor !== (0 as unknown) && ++rounds < 300_000);
+      }
+      export function ok() { return 1; }`,
+      checks(
+        async ({ learner, client }) => void (await learner.scanAll(client)),
+        async ({ learner, expect: chai }) => void chai(await learner.ok()).to.equal(1),
+      ),
+      { checkTimeoutMs: 150 },
+    );
+    expect(report.checks[0].message).toBe(
+      'scanAll did not finish within 150 ms — it was still sending Redis commands: is there a loop that never ends?',
+    );
+    // The check is over, its client closed: the loop's next command threw, and it stopped.
+    expect(report.checks[1].passed).toBe(true);
+    expect(report.error).toBeUndefined();
+  });
+
   test('passes copies of arguments, so learner code cannot rewrite what the check expects', async () => {
     const report = await run(
       'export function mutate(user: any) { user.name = "hacked"; user.list.push(1); return user; }',

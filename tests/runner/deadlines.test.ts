@@ -50,6 +50,27 @@ describe('createDeadlines', () => {
     await Promise.all([long, short, quick]);
   });
 
+  it('poll fails the waits already due at once, as busy; the timer fails them as idle', async () => {
+    let clock = 0;
+    const deadlines = createDeadlines(() => clock);
+    const outcomes: string[] = [];
+    const track = (name: string, ms: number) =>
+      deadlines
+        .race(never(), ms, (busy) => new Error(`${name} ${busy ? 'busy' : 'idle'}`))
+        .catch((error: Error) => outcomes.push(error.message));
+    const due = track('due', 100);
+    const later = track('later', 300);
+    deadlines.poll(); // nothing due yet
+    clock = 150; // time passes while no task runs (the fake timer is not advanced)
+    deadlines.poll();
+    await Promise.resolve();
+    expect(outcomes).toEqual(['due busy']);
+    clock = 300;
+    await vi.advanceTimersByTimeAsync(300); // the timer, re-armed for the next deadline
+    expect(outcomes).toEqual(['due busy', 'later idle']);
+    await Promise.all([due, later]);
+  });
+
   it('shares one host timer between waits instead of one each', async () => {
     const deadlines = createDeadlines();
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
