@@ -72,6 +72,29 @@ describe('running code from the workspace', () => {
     expect(next.summary).toMatch(/^All \d+ checks passed$/);
   });
 
+  it('fails a loop that keeps awaiting Redis at its call limit, and runs the other checks', async () => {
+    // The SCAN mistake: the cursor is a string and never equals the number 0.
+    await setCode(
+      page,
+      solution.replace(
+        /export async function saveUser\(([^,]+)[^{]*\{/,
+        (head, redis: string) =>
+          `${head}\n  let cursor = '0';\n  do {\n    [cursor] = await ${redis.split(':')[0].trim()}.scan(cursor);\n  } while (cursor !== (0 as unknown));\n`,
+      ),
+    );
+    const { summary } = await runAndWait(page);
+    // Only the checks that call saveUser fail; the run is not cut short by the 3 s limit.
+    expect(summary).toMatch(/^\d+ of \d+ checks passed$/);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Check results' }).innerText())
+      .toContain(
+        'saveUser did not finish within 1 s — it was still sending Redis commands: is there a loop that never ends?',
+      );
+    expect(await page.locator('.run-error').count()).toBe(0);
+    await setCode(page, solution);
+    expect((await runAndWait(page)).summary).toMatch(/^All \d+ checks passed$/);
+  });
+
   it('runs the code in sandboxed frames, and a timed-out run takes every frame down with it', async () => {
     const logged: string[] = [];
     const onConsole = (message: { type(): string; text(): string }) => {
