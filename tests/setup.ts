@@ -18,7 +18,15 @@ if (typeof document !== 'undefined') installStylePrefilter(document);
 // files after it, where vitest itself fails ("Cannot assign to read only property
 // 'stackTraceLimit'"), far from the cause. Fail the file that did it instead, with the fix.
 const LOCKED_KEY = Symbol.for('cachelab.lockedDown');
+// The worker's own timer functions, kept on the realm by the first file (this setup runs again
+// before every file).
+const NATIVE_TIMERS = Symbol.for('cachelab.nativeTimers');
+const TIMER_NAMES = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] as const;
 if (inject('sharedWorker')) {
+  const realm = globalThis as unknown as Record<symbol, Record<string, unknown> | undefined>;
+  const natives = (realm[NATIVE_TIMERS] ??= Object.fromEntries(
+    TIMER_NAMES.map((name) => [name, globalThis[name]]),
+  ));
   afterAll(() => {
     // Whatever a file forgot to put back must not reach the next file in this worker: fake
     // timers left on would hang every later wait on a timer.
@@ -26,6 +34,20 @@ if (inject('sharedWorker')) {
     vi.unstubAllGlobals();
     vi.unstubAllEnvs();
     vi.restoreAllMocks();
+    // A spy on a faked timer function outlives its own restore in vitest's registry, and a later
+    // restoreAllMocks (above, after some later file) puts the dead fake back as the global: every
+    // timer after it never fires (measured once: a whole file of watcher tests timed out). Put
+    // the worker's own back, and fail the file where it showed, with the cause.
+    const replaced = TIMER_NAMES.filter((name) => globalThis[name] !== natives[name]);
+    if (replaced.length > 0) {
+      for (const name of replaced) Object.assign(globalThis, { [name]: natives[name] });
+      throw new Error(
+        `${replaced.join(', ')} was not the worker's own after this file: a spy or stub on a ` +
+          'fake timer function was put back after the fake timers were gone. Look for ' +
+          "vi.spyOn(globalThis, 'setTimeout') under vi.useFakeTimers() in this file or an " +
+          'earlier one in this worker; count through vi.stubGlobal, unstubbed inside the test.',
+      );
+    }
     if ((globalThis as { [LOCKED_KEY]?: true })[LOCKED_KEY])
       throw new Error(
         'This file locked the realm down (SES lockdown) in a worker it shares with other files. ' +
