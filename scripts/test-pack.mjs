@@ -212,12 +212,9 @@ try {
     verify.stderr,
   );
   const version = run(app, ['--version']);
-  const { version: packedVersion } = JSON.parse(
-    readFileSync(path.join(root, 'package.json'), 'utf8'),
-  );
   check(
-    version.status === 0 && version.stdout === `${packedVersion}\n`,
-    `--version prints ${packedVersion}`,
+    version.status === 0 && version.stdout === `${packed.version}\n`,
+    `--version prints ${packed.version}`,
     version.stdout + version.stderr,
   );
 

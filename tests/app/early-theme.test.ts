@@ -6,6 +6,7 @@ import {
   EARLY_THEME_SCRIPT,
   THEME_STORAGE_KEY,
 } from '../../src/hooks/use-theme.ts';
+import { removeInlineScriptListeners, runInlineScript } from '../helpers/inline-script.ts';
 
 function preferDark(matches: boolean) {
   vi.stubGlobal(
@@ -18,7 +19,7 @@ function preferDark(matches: boolean) {
 function prerenderedPage(): { icon: HTMLElement; button: HTMLButtonElement } {
   document.body.innerHTML =
     '<h1>Lesson</h1><button type="button" class="theme-toggle"><span class="theme-toggle-icon">☾</span><span>Switch to dark theme</span></button>';
-  new Function(EARLY_THEME_SCRIPT)();
+  runInlineScript(EARLY_THEME_SCRIPT);
   return {
     icon: document.querySelector('.theme-toggle-icon')!,
     button: document.querySelector('button')!,
@@ -28,23 +29,14 @@ function prerenderedPage(): { icon: HTMLElement; button: HTMLButtonElement } {
 const theme = () => document.documentElement.dataset.theme;
 
 describe('the theme toggle before the app takes over', () => {
-  let listeners: Parameters<typeof document.addEventListener>[] = [];
   beforeEach(() => {
     localStorage.clear();
     delete document.documentElement.dataset.theme;
-    // The script adds a capture listener to `document`; collect it so each test starts clean.
-    listeners = [];
-    const add = document.addEventListener.bind(document);
-    vi.spyOn(document, 'addEventListener').mockImplementation((...args) => {
-      listeners.push(args as Parameters<typeof document.addEventListener>);
-      add(...(args as Parameters<typeof document.addEventListener>));
-    });
   });
   afterEach(() => {
     vi.restoreAllMocks();
     vi.unstubAllGlobals();
-    for (const [type, listener, options] of listeners)
-      document.removeEventListener(type, listener, options);
+    removeInlineScriptListeners();
     delete (window as unknown as Record<string, unknown>).__cachelabEarlyTheme;
     delete document.documentElement.dataset.theme;
     document.documentElement.style.colorScheme = '';

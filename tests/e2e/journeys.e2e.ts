@@ -49,6 +49,16 @@ async function freshPage(
   return { context, page };
 }
 
+/** The page's console errors and uncaught exceptions from now on, as they come. */
+function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 /** Opens the Solution tab beside the code and returns its note ("…matches …exactly" or not). */
 async function solutionNote(page: Page): Promise<string> {
   await page.getByRole('tab', { name: 'Solution' }).click();
@@ -729,11 +739,7 @@ describe('the prerendered page before the app takes over', () => {
 
   it('switches the theme for a tap on the toggle before the app has loaded, and keeps it', async () => {
     const { context, page, release } = await heldPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
+    const errors = pageErrors(page);
     try {
       const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
       expect(await theme()).toBe('light');
@@ -760,11 +766,7 @@ describe('the prerendered page before the app takes over', () => {
 
   it('is adopted by the app, not replaced, and logs no hydration error', async () => {
     const { context, page, release } = await heldPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
+    const errors = pageErrors(page);
     try {
       await page.evaluate(() => {
         (document.querySelector('h1') as HTMLElement & { __prerendered?: boolean }).__prerendered =

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   adoptEarlyRun,
   EARLY_RUN_SCRIPT,
@@ -7,12 +7,13 @@ import {
   replayEarlyClick,
   takeEarlyRun,
 } from '../../src/components/workspace/early-run.ts';
+import { removeInlineScriptListeners, runInlineScript } from '../helpers/inline-script.ts';
 
 /** A prerendered page: the inline script from <head>, then a Run button and some text. */
 function prerenderedPage(): HTMLButtonElement {
   document.body.innerHTML =
     '<h1>Lesson</h1><button type="button" class="run-button">Run checks</button>';
-  new Function(EARLY_RUN_SCRIPT)();
+  runInlineScript(EARLY_RUN_SCRIPT);
   return document.querySelector('button')!;
 }
 
@@ -28,20 +29,8 @@ function ctrlEnter(target: Element) {
 }
 
 describe('early-run', () => {
-  let listeners: Parameters<typeof document.addEventListener>[] = [];
-  beforeEach(() => {
-    // The script adds capture listeners to `document`; collect them so each test starts clean.
-    listeners = [];
-    const add = document.addEventListener.bind(document);
-    vi.spyOn(document, 'addEventListener').mockImplementation((...args) => {
-      listeners.push(args as Parameters<typeof document.addEventListener>);
-      add(...(args as Parameters<typeof document.addEventListener>));
-    });
-  });
   afterEach(() => {
-    vi.restoreAllMocks();
-    for (const [type, listener, options] of listeners)
-      document.removeEventListener(type, listener, options);
+    removeInlineScriptListeners();
     document.body.innerHTML = '';
     takeEarlyRun();
     replayEarlyClick(); // drops a click a test left unreplayed (its control has gone)
@@ -94,7 +83,7 @@ describe('early-run', () => {
         <button type="button" popovertarget="menu" id="menu-button">Lessons</button>
         <button type="button" class="theme-toggle" id="theme">Switch to dark theme</button>
       </div><button type="button" id="outside">Outside the app</button>`;
-      new Function(EARLY_RUN_SCRIPT)();
+      runInlineScript(EARLY_RUN_SCRIPT);
       const byId = (id: string) => document.getElementById(id)!;
       return Object.fromEntries(
         ['solution', 'try', 'menu-button', 'theme', 'outside'].map((id) => [id, byId(id)]),
@@ -133,7 +122,7 @@ describe('early-run', () => {
         replayEarlyClick();
         expect(clicks(), id).toBe(0);
         delete (window as unknown as Record<string, unknown>).__cachelabEarlyRun;
-        new Function(EARLY_RUN_SCRIPT)();
+        runInlineScript(EARLY_RUN_SCRIPT);
       }
     });
 
@@ -145,7 +134,7 @@ describe('early-run', () => {
       expect(takeEarlyRun()).toBe(true);
 
       delete (window as unknown as Record<string, unknown>).__cachelabEarlyRun;
-      new Function(EARLY_RUN_SCRIPT)();
+      runInlineScript(EARLY_RUN_SCRIPT);
       controls.solution.click();
       const clicks = countClicks(controls.solution);
       controls.solution.remove();
