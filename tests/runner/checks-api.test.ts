@@ -68,6 +68,30 @@ describe('ctx.learner', () => {
     expect(report.error).toBeUndefined();
   });
 
+  test('a loop cut off at its limit cannot write into the next check, even catching every error', async () => {
+    const report = await run(
+      `import Redis from 'ioredis';
+      export async function spin(redis: Redis) {
+        for (let i = 0; i < 300_000; i++) {
+          try {
+            await redis.set('leak', String(i));
+          } catch {
+            return; // the closed client of an earlier check: nothing more to write with
+          }
+        }
+      }
+      export async function peek(redis: Redis) { return redis.get('leak'); }`,
+      checks(
+        async ({ learner, client }) => void (await learner.spin(client)),
+        async ({ learner, client, expect: chai }) =>
+          void chai(await learner.peek(client)).to.equal(null),
+      ),
+      { checkTimeoutMs: 150 },
+    );
+    expect(report.checks[0].message).toMatch(/^spin did not finish within 150 ms — it was still/);
+    expect(report.checks[1]).toMatchObject({ passed: true });
+  });
+
   test('passes copies of arguments, so learner code cannot rewrite what the check expects', async () => {
     const report = await run(
       'export function mutate(user: any) { user.name = "hacked"; user.list.push(1); return user; }',
